@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make lab    create .venv, install, prepare the data, open the course in JupyterLab
+#   make test   the same set-up (offline data), then every test and every notebook (quick mode)
+# Also: make course (run every notebook headless into build/), make bench, make data, make clean.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# JupyterLab refuses to run as root without --allow-root (containers, CI).
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+PYTEST_FLAGS ?=
+
+.PHONY: help install data lab test course bench clean
+
+help:
+	@sed -n '1,6p' Makefile
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' was not found. Install Python 3.11, or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: the course needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP)
+
+data: install
+	$(BIN)/python -m course_utils.data prepare
+
+lab: data
+	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks 00_start_here.ipynb
+
+test: install
+	$(BIN)/python -m course_utils.data prepare --offline
+	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider $(PYTEST_FLAGS)
+
+course: install
+	$(BIN)/python -m course_utils.runner
+
+bench: install
+	$(BIN)/python -m course_utils.bench
+
+clean:
+	rm -rf build .pytest_cache

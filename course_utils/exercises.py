@@ -1,0 +1,973 @@
+"""Notebook exercises that give instant feedback, Kaggle-Learn style.
+
+A notebook author declares each exercise once; the learner then calls ``exN.check()``,
+``exN.hint()`` and ``exN.solution()`` in the cell below their answer::
+
+    ex2 = ValueExercise(number=2, name="encoded", title="One-hot encode a day",
+                        solution="encoded = np.eye(4)[day]",
+                        hints=["Each row is all zeros except one 1.", "Index the rows of np.eye(4)."])
+
+Four kinds exist: :class:`ValueExercise` (a value or array), :class:`FunctionExercise`
+(a function, run on probe inputs), :class:`ModelExercise` (a Keras model) and
+:class:`QuestionExercise` (multiple choice, or a question to think about).
+
+Three rules shape the design:
+
+* **A check never crashes on a wrong answer.** Whatever the learner wrote, ``check()``
+  explains what is wrong and what to do next. Only a mistake in the exercise definition
+  itself raises (:class:`ExerciseDefinitionError`).
+* **The solution text is the reference.** The reference answer is made by executing the
+  ``solution`` code in a scratch copy of the notebook namespace, so the code shown to the
+  learner and the behaviour the checker expects cannot drift apart.
+* **A skipped exercise does not break the cells below.** Checking a blank answer (``...``,
+  or a function whose body is only ``...``/``pass``) puts the reference answer into the
+  namespace under the answer's name and says so; later checks still report "not yet
+  attempted" while the name holds that stand-in (tracked by identity, so a stand-in that is a
+  small cached ``int`` or ``str`` is indistinguishable from the learner typing the same value).
+
+Every exercise created is appended to :data:`ALL`, so tests can reach them all.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import enum
+import html
+import importlib
+import inspect
+import itertools
+import linecache
+import numbers
+import re
+import textwrap
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "ALL",
+    "CheckResult",
+    "Diagnoser",
+    "Exercise",
+    "ExerciseDefinitionError",
+    "FunctionExercise",
+    "ModelExercise",
+    "Outcome",
+    "QuestionExercise",
+    "ValueExercise",
+]
+
+Namespace = dict[str, Any]
+#: ``(predicate(answer, expected) -> bool, message)``: an author's explanation for a mistake they foresee.
+Diagnoser = tuple[Callable[[Any, Any], bool], str]
+
+ALL: list[Exercise] = []
+"""Every exercise created so far, in creation order (for tests)."""
+
+_MISSING = object()  # the answer's name is not defined in the namespace at all
+_FROM_SOLUTION = object()  # ValueExercise(expected=...) left out: compare with the solution's result
+_answer_files = itertools.count(1)
+
+
+class ExerciseDefinitionError(ValueError):
+    """The exercise itself is wrong (bad solution, bad options): a bug for the author, not the learner."""
+
+
+class Outcome(enum.Enum):
+    """What a check concluded."""
+
+    CORRECT = "Correct"
+    NOT_ATTEMPTED = "Not yet attempted"
+    INCORRECT = "Incorrect"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check and the message the learner saw."""
+
+    outcome: Outcome
+    message: str
+
+    @property
+    def correct(self) -> bool:
+        return self.outcome is Outcome.CORRECT
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: ``check()`` already displayed the message (this avoids a duplicate ``Out[]``)."""
+
+
+def _result(outcome: Outcome, text: str) -> CheckResult:
+    """A result whose message starts with the outcome, so the message alone tells the whole story."""
+    return CheckResult(outcome, f"{outcome.value} — {text}")
+
+
+class _Shown(str):
+    """Text returned by ``hint()``/``solution()``; already displayed, so a notebook does not echo it again."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------- display
+
+_COLOURS = {
+    Outcome.CORRECT: "#1b7a35",
+    Outcome.NOT_ATTEMPTED: "#2f5d9e",
+    Outcome.INCORRECT: "#b3261e",
+}
+_HINT_COLOUR = "#8a6100"
+_SOLUTION_COLOUR = "#555555"
+_SYMBOLS = {Outcome.CORRECT: "✓", Outcome.NOT_ATTEMPTED: "…", Outcome.INCORRECT: "✗"}
+
+
+def _ipython_shell() -> Any | None:
+    """The running IPython shell, or None in plain Python (or when IPython is not installed)."""
+    try:
+        import IPython
+    except ImportError:
+        return None
+    return IPython.get_ipython()
+
+
+def _show(html_text: str, plain_text: str) -> None:
+    """Display rich HTML in Jupyter, plain text anywhere else."""
+    if _ipython_shell() is None:
+        print(plain_text)
+        return
+    import IPython.display
+
+    IPython.display.display({"text/html": html_text, "text/plain": plain_text}, raw=True)
+
+
+def _to_html(text: str) -> str:
+    """Escape a message and render its `backticked` names as code."""
+    escaped = html.escape(text, quote=False)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped).replace("\n", "<br>")
+
+
+def _box(colour: str, heading: str, body_html: str) -> str:
+    return (
+        f'<div style="border-left: 4px solid {colour}; padding: 6px 12px; margin: 6px 0">'
+        f'<strong style="color: {colour}">{html.escape(heading)}</strong><br>{body_html}</div>'
+    )
+
+
+# --------------------------------------------------------------------------- describing values
+
+
+def _short(value: Any, limit: int = 70) -> str:
+    """A one-line repr that never raises and never floods the screen."""
+    try:
+        if isinstance(value, np.generic):  # show 2.0, not np.float64(2.0)
+            value = value.item()
+        if isinstance(value, np.ndarray):
+            text = np.array2string(value, threshold=12, edgeitems=2, separator=", ")
+        else:
+            text = repr(value)
+    except Exception:  # a learner's object with a broken __repr__
+        text = f"<{type(value).__name__} object>"
+    return _clip(text, limit)
+
+
+def _clip(text: str, limit: int) -> str:
+    """Text on one line, cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _describe(value: Any) -> str:
+    """Say what a value is, the way a learner would: 'a list (…)', 'a NumPy array of shape (3,)'."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, str):
+        return f"the string {_short(value)}"
+    if inspect.isroutine(value) or inspect.isclass(value):
+        return f"{'a class' if inspect.isclass(value) else 'a function'} ({getattr(value, '__name__', '?')})"
+    return f"{_a(type(value).__name__)} ({_short(value)})"
+
+
+def _type_tip(value: Any) -> str:
+    """A likely cause for a value of the wrong kind, or ''."""
+    if value is None:
+        return (" None usually comes from a function without `return`, or from assigning the result of an"
+                " in-place method such as `list.sort()`.")
+    if inspect.isroutine(value) or inspect.isclass(value):
+        return " Did you forget to call it (add parentheses with its arguments)?"
+    return ""
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "biufc"
+    return isinstance(value, (numbers.Number, np.number, np.bool_))
+
+
+# --------------------------------------------------------------------------- comparing answers
+
+
+@dataclass(frozen=True)
+class _Tolerance:
+    rtol: float = 1e-5
+    atol: float = 1e-8
+    strict_dtype: bool = False
+
+
+def _numeric(a: np.ndarray) -> bool:
+    return a.dtype.kind in "biuf"
+
+
+def _close(a: np.ndarray, b: np.ndarray, tol: _Tolerance) -> bool:
+    """Same shape and values (within tolerance for numbers, NaN equal to NaN)."""
+    if a.shape != b.shape:
+        return False
+    if _numeric(a) and _numeric(b):
+        return bool(np.allclose(a.astype(float), b.astype(float), rtol=tol.rtol, atol=tol.atol, equal_nan=True))
+    try:
+        return bool(np.array_equal(a, b))
+    except Exception:
+        return False
+
+
+def _is_one_hot(a: np.ndarray) -> bool:
+    return (a.ndim >= 1 and a.size > 0 and _numeric(a)
+            and bool(np.isin(a, (0, 1)).all()) and bool((a.sum(axis=-1) == 1).all()))
+
+
+def _compare(got: Any, expected: Any, label: str, tol: _Tolerance = _Tolerance()) -> str | None:
+    """None when ``got`` matches ``expected``, else a sentence that points at the mistake.
+
+    ``label`` names the thing in the message (e.g. "`encoded`" or "the result").
+    """
+    if isinstance(expected, np.ndarray) and expected.ndim > 0:
+        return _compare_arrays(got, expected, label, tol)
+    if _is_number(expected):
+        return _compare_numbers(got, expected, label, tol)
+    return _compare_general(got, expected, label, tol)
+
+
+def _compare_arrays(got: Any, exp: np.ndarray, label: str, tol: _Tolerance) -> str | None:
+    if not isinstance(got, np.ndarray):
+        message = f"{label} should be a NumPy array, but it is {_describe(got)}."
+        if isinstance(got, (list, tuple)):
+            try:
+                if _close(np.asarray(got), exp, tol):
+                    return message + " Its values are right: wrap it in `np.array(...)`."
+            except Exception:
+                pass
+            return message + " Build it with NumPy, or convert it with `np.array(...)`."
+        return message + _type_tip(got)
+    if _numeric(exp) and not _numeric(got):
+        return f"{label} has dtype {got.dtype}, but it should hold numbers (like dtype {exp.dtype})."
+    if got.shape != exp.shape:
+        return _shape_message(got, exp, label, tol)
+    if _close(got, exp, tol):
+        if tol.strict_dtype and got.dtype != exp.dtype:
+            return (f"{label} has the right values but dtype {got.dtype}; it should be {exp.dtype}."
+                    f" Convert it with `.astype(np.{exp.dtype})`.")
+        return None
+    return _value_message(got, exp, label, tol)
+
+
+def _shape_message(got: np.ndarray, exp: np.ndarray, label: str, tol: _Tolerance) -> str:
+    message = f"{label} has shape {got.shape}, but the expected shape is {exp.shape}."
+    if got.ndim >= 2 and got.shape == exp.shape[::-1] and _close(got.T, exp, tol):
+        return message + " It is transposed: rows and columns are swapped (`.T` swaps them back)."
+    if _is_one_hot(exp) and got.shape == exp.shape[:-1] and _close(got, exp.argmax(axis=-1), tol):
+        return message + (" It holds the class indices, not one-hot vectors: turn each index into a row of"
+                          " zeros with a single 1 in that column.")
+    if np.squeeze(got).shape == np.squeeze(exp).shape:
+        return message + " They differ only in axes of length 1: `np.squeeze`, `np.expand_dims` or `reshape` fix that."
+    if got.ndim == exp.ndim:
+        differing = [axis for axis in range(got.ndim) if got.shape[axis] != exp.shape[axis]]
+        if len(differing) == 1 and abs(got.shape[differing[0]] - exp.shape[differing[0]]) == 1:
+            axis = differing[0]
+            more = "one too many" if got.shape[axis] > exp.shape[axis] else "one too few"
+            return message + f" It has {more} entries along axis {axis}: check the bounds of your range or slice."
+    if got.size == exp.size:
+        return message + " It has the right number of values: check the order of the axes, or `reshape` it."
+    return message
+
+
+def _value_message(got: np.ndarray, exp: np.ndarray, label: str, tol: _Tolerance) -> str:
+    """Explain why two same-shape arrays differ, most specific cause first."""
+    if got.dtype.kind == "f" and _numeric(exp) and np.isnan(got).any() and not np.isnan(exp.astype(float)).any():
+        count = int(np.isnan(got).sum())
+        return (f"{label} contains NaN in {count} of {got.size} places. NaN comes from 0/0, log of 0 or a"
+                " negative number, or an overflow: look for the step that creates it.")
+    if got.ndim == 2 and _close(got.T, exp, tol):
+        return f"{label} is transposed: rows and columns are swapped (`.T` swaps them back)."
+    if _is_one_hot(exp) and not _is_one_hot(got):
+        return _one_hot_message(got, label)
+    if _numeric(got) and _numeric(exp):
+        for step, words in ((1, "one too high"), (-1, "one too low")):
+            if _close(got, exp + step, tol):
+                return f"Every value in {label} is {words}: check whether your counting starts at 0 or at 1."
+    shift = _shifted_axis(got, exp, tol)
+    if shift is not None:
+        axis, direction = shift
+        return (f"{label} looks shifted by one position along axis {axis} (each value sits one place {direction}"
+                " than it should). Check for an index that is off by one.")
+    return _first_difference(got, exp, label, tol)
+
+
+def _one_hot_message(got: np.ndarray, label: str) -> str:
+    if not np.isin(got, (0, 1)).all():
+        odd = got[~np.isin(got, (0, 1))].flat[0]
+        return (f"{label} is not one-hot: it should contain only 0s and 1s, but it has values such as {_short(odd)}.")
+    sums = got.sum(axis=-1)
+    row = tuple(int(i) for i in np.argwhere(sums != 1)[0])
+    where = f"row {row[0] if len(row) == 1 else row}" if row else "the vector"
+    return (f"{label} is not one-hot: {where} has {int(sums[row])} ones, but every row needs exactly one 1.")
+
+
+def _shifted_axis(got: np.ndarray, exp: np.ndarray, tol: _Tolerance) -> tuple[int, str] | None:
+    """The axis along which ``got`` equals ``exp`` moved by one place, with the direction, or None.
+
+    Only axes of length 3 or more with a non-constant overlap count, so that
+    coincidences such as ``[1, 0]`` against ``[0, 1]`` are not called a shift.
+    """
+    for axis in sorted({0, got.ndim - 1}):
+        if got.shape[axis] < 3:
+            continue
+        head = [slice(None)] * got.ndim
+        tail = [slice(None)] * got.ndim
+        head[axis], tail[axis] = slice(None, -1), slice(1, None)
+        for ours, theirs, direction in ((tail, head, "later"), (head, tail, "earlier")):
+            overlap = got[tuple(ours)]
+            if np.unique(overlap).size > 1 and _close(overlap, exp[tuple(theirs)], tol):
+                return axis, direction
+    return None
+
+
+def _first_difference(got: np.ndarray, exp: np.ndarray, label: str, tol: _Tolerance) -> str:
+    if _numeric(got) and _numeric(exp):
+        differs = ~np.isclose(got.astype(float), exp.astype(float), rtol=tol.rtol, atol=tol.atol, equal_nan=True)
+    else:
+        differs = np.asarray(got != exp, dtype=bool).reshape(got.shape)
+    index = tuple(int(i) for i in np.argwhere(differs)[0])
+    message = (f"{int(differs.sum())} of {got.size} values in {label} differ from the expected ones; the first"
+               f" is at index {index}: got {_short(got[index])}, expected {_short(exp[index])}.")
+    if got.dtype.kind in "biu" and exp.dtype.kind == "f" and not np.allclose(exp, np.round(exp)):
+        message += f" Your array has the integer dtype {got.dtype}, so fractions were cut off: keep floats."
+    return message
+
+
+def _compare_numbers(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | None:
+    if isinstance(got, str):
+        return f"{label} is {_describe(got)}, but it should be a number (without quotes)."
+    if isinstance(got, np.ndarray) and got.size == 1 and got.ndim > 0:
+        return (f"{label} should be a single number, but it is an array of shape {got.shape}."
+                " Take the number out with `.item()`.")
+    if not _is_number(got):
+        return f"{label} should be a number, but it is {_describe(got)}.{_type_tip(got)}"
+    value, target = complex(got), complex(exp)
+    if np.isclose(value, target, rtol=tol.rtol, atol=tol.atol):
+        if tol.strict_dtype and isinstance(exp, numbers.Integral) and not isinstance(got, numbers.Integral):
+            return f"{label} has the right value but should be a whole number (an int): use `int(...)`."
+        return None
+    if np.isnan(value):
+        return f"{label} is NaN (not a number): look for 0/0, the log of 0, or an overflow."
+    for step, words in ((1, "one too high"), (-1, "one too low")):
+        if np.isclose(value, target + step, rtol=tol.rtol, atol=tol.atol):
+            return f"{label} is {_short(got)}, {words}: check whether your counting starts at 0 or at 1."
+    return f"{label} is {_short(got)}, but the expected value is {_short(exp)}."
+
+
+def _compare_general(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | None:
+    if not isinstance(got, type(exp)):
+        return f"{label} should be {_a(type(exp).__name__)}, but it is {_describe(got)}.{_type_tip(got)}"
+    if isinstance(exp, (list, tuple)):
+        if len(got) != len(exp):
+            return f"{label} has {len(got)} items, but it should have {len(exp)}."
+        for i, (item, wanted) in enumerate(zip(got, exp)):
+            reason = _compare(item, wanted, f"item {i} of {label}", tol)
+            if reason:
+                return reason
+        return None
+    if isinstance(exp, Mapping):
+        missing, extra = set(exp) - set(got), set(got) - set(exp)
+        if missing:
+            return f"{label} is missing the key(s) {_short(sorted(missing, key=repr))}."
+        if extra:
+            return f"{label} has unexpected key(s) {_short(sorted(extra, key=repr))}."
+        for key in exp:
+            reason = _compare(got[key], exp[key], f"{label}[{key!r}]", tol)
+            if reason:
+                return reason
+        return None
+    try:
+        if bool(got == exp):
+            return None
+    except Exception:
+        pass
+    return f"{label} is {_short(got)}, but it should be {_short(exp)}."
+
+
+# --------------------------------------------------------------------------- namespaces and code
+
+
+def _namespace(namespace: Namespace | None) -> Namespace:
+    """Where the learner's answers live: the explicit dict, else IPython's user namespace,
+    else the globals of the code that called into this module (plain Python, tests)."""
+    if namespace is not None:
+        return namespace
+    shell = _ipython_shell()
+    if shell is not None:
+        return shell.user_ns
+    frame = inspect.currentframe()
+    while frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals
+
+
+def _binds(tree: ast.AST, name: str) -> bool:
+    """Whether the code assigns, defines or imports ``name`` somewhere."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+                return True
+    return False
+
+
+def _run_source(source: str, namespace: Namespace, filename: str) -> None:
+    """Execute code, registering its text so ``inspect.getsource`` works on what it defines."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+
+
+def _body_is_blank(function: Callable) -> bool:
+    """True when the function's source shows a body of only a docstring, ``...`` and ``pass``.
+
+    False when the source is unavailable: without it, a function that returns None may be a
+    real attempt that forgot ``return``, and must not be overwritten.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except Exception:
+        return False
+    definition = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    return definition is not None and all(_is_filler(statement) for statement in definition.body)
+
+
+def _is_filler(statement: ast.stmt) -> bool:
+    """``pass``, ``...`` or a bare string (a docstring or a 'your code here' note)."""
+    if isinstance(statement, ast.Pass):
+        return True
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and (statement.value.value is Ellipsis or isinstance(statement.value.value, str)))
+
+
+# --------------------------------------------------------------------------- the exercises
+
+
+class Exercise(ABC):
+    """What every exercise offers the learner: ``check()``, ``hint()``, ``solution()``.
+
+    The learner's handle is assumed to be ``ex<number>`` (``ex2.hint()``); messages use it.
+    """
+
+    def __init__(self, number: int, title: str, hints: Sequence[str] = ()) -> None:
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ExerciseDefinitionError(f"number must be a positive int, not {number!r}")
+        if not isinstance(title, str) or not title.strip():
+            raise ExerciseDefinitionError(f"exercise {number}: title must be a non-empty string")
+        if isinstance(hints, str) or not all(isinstance(h, str) and h.strip() for h in hints):
+            raise ExerciseDefinitionError(f"exercise {number}: hints must be a list of non-empty strings")
+        self.number = number
+        self.title = title
+        self.hints = list(hints)
+        self._hints_shown = 0
+        ALL.append(self)
+
+    @property
+    def handle(self) -> str:
+        """The variable name learners use for this exercise in a notebook."""
+        return f"ex{self.number}"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.number}: {self.title}>"
+
+    def check(self, namespace: Namespace | None = None) -> CheckResult:
+        """Check the learner's answer, show the verdict at once, and return it."""
+        result = self._evaluate(_namespace(namespace))
+        heading = f"Exercise {self.number} · {self.title}"
+        colour = _COLOURS[result.outcome]
+        _show(_box(colour, heading, _to_html(result.message)),
+              f"{_SYMBOLS[result.outcome]} {heading}\n{result.message}")
+        return result
+
+    def try_answer(self, answer: Any, namespace: Namespace | None = None) -> CheckResult:
+        """Check a candidate answer without a notebook and without displaying anything.
+
+        ``namespace`` supplies the other variables the exercise needs; it is copied, never changed.
+        """
+        scratch = dict(namespace or {})
+        self._place(answer, scratch)
+        return self._evaluate(scratch)
+
+    def hint(self, level: int | None = None) -> str:
+        """Show the next hint (or hint ``level``, counting from 1) and return its text."""
+        if not self.hints:
+            text = f"There are no hints for this one; `{self.handle}.solution()` shows the answer."
+            _show(_box(_HINT_COLOUR, "Hint", _to_html(text)), f"Hint: {text}")
+            return _Shown(text)
+        wanted = self._hints_shown + 1 if level is None else level
+        level = min(max(int(wanted), 1), len(self.hints))
+        self._hints_shown = level
+        text = self.hints[level - 1]
+        if level < len(self.hints):
+            after = f"Run `{self.handle}.hint()` again for another hint."
+        else:
+            after = f"That was the last hint; `{self.handle}.solution()` shows the answer."
+        heading = f"Hint {level} of {len(self.hints)}"
+        _show(_box(_HINT_COLOUR, heading, f"{_to_html(text)}<br><em>{_to_html(after)}</em>"),
+              f"{heading}: {text}\n({after})")
+        return _Shown(text)
+
+    @abstractmethod
+    def solution(self) -> str:
+        """Show the reference answer and return its text."""
+
+    @abstractmethod
+    def _evaluate(self, namespace: Namespace) -> CheckResult:
+        """Judge the answer found in ``namespace`` (may write a stand-in there); never raises for
+        a learner's mistake."""
+
+    @abstractmethod
+    def _place(self, answer: Any, namespace: Namespace) -> None:
+        """Put a candidate answer into ``namespace`` the way a notebook cell would (for try_answer)."""
+
+
+class _CodeExercise(Exercise):
+    """An exercise whose answer is bound to a name by code, with a code ``solution``.
+
+    Subclasses say what a blank answer looks like and how to grade a real one.
+    """
+
+    kind = "value"
+
+    def __init__(self, number: int, name: str, title: str, solution: str, hints: Sequence[str] = ()) -> None:
+        super().__init__(number, title, hints)
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ExerciseDefinitionError(f"exercise {number}: name must be a Python identifier, not {name!r}")
+        if not isinstance(solution, str) or not solution.strip():
+            raise ExerciseDefinitionError(f"exercise {number}: solution must be code (a non-empty string)")
+        self.name = name
+        self.solution_code = textwrap.dedent(solution).strip() + "\n"
+        try:
+            tree = ast.parse(self.solution_code)
+        except SyntaxError as error:
+            raise ExerciseDefinitionError(f"exercise {number}: the solution is not valid Python: {error}") from error
+        if not _binds(tree, name):
+            raise ExerciseDefinitionError(f"exercise {number}: the solution never assigns `{name}`")
+        self._stand_ins: dict[int, Any] = {}  # id(namespace) -> the reference object injected there
+
+    # -- for learners
+
+    def solution(self) -> str:
+        """Show the reference code, syntax-highlighted in Jupyter, and return it."""
+        heading = f"Solution to exercise {self.number}"
+        try:
+            from IPython.display import Code
+
+            code_html = Code(self.solution_code, language="python")._repr_html_()
+        except Exception:  # no IPython or no pygments: plain preformatted code
+            code_html = f"<pre>{html.escape(self.solution_code)}</pre>"
+        _show(_box(_SOLUTION_COLOUR, heading, code_html), f"{heading}:\n{self.solution_code}")
+        return _Shown(self.solution_code)
+
+    def load_solution(self, namespace: Namespace | None = None) -> None:
+        """Put the reference answer into the notebook under the answer's name (replacing the learner's)."""
+        namespace = _namespace(namespace)
+        try:
+            reference = self.reference(namespace)
+        except ExerciseDefinitionError:
+            raise
+        except Exception as error:
+            text = (f"The reference answer could not be made ({type(error).__name__}: {_clip(str(error), 120)}):"
+                    " run the cells above this exercise first, then try again.")
+        else:
+            namespace[self.name] = reference
+            self._stand_ins[id(namespace)] = reference
+            text = (f"Loaded the reference answer into `{self.name}`, so the cells below can use it."
+                    f" `{self.handle}.solution()` shows its code.")
+        _show(_box(_SOLUTION_COLOUR, f"Exercise {self.number} · reference loaded", _to_html(text)), text)
+
+    # -- for authors and tests
+
+    def reference(self, namespace: Namespace | None = None) -> Any:
+        """The reference answer: the value the solution code binds to ``name``.
+
+        The code runs in a copy of ``namespace`` (without the learner's ``name``), so it may
+        use earlier notebook variables but changes nothing in the notebook itself.
+        """
+        scratch = dict(namespace or {})
+        scratch.pop(self.name, None)
+        _run_source(self.solution_code, scratch, f"<solution to exercise {self.number}>")
+        if self.name not in scratch:
+            raise ExerciseDefinitionError(f"exercise {self.number}: running the solution did not define `{self.name}`")
+        return scratch[self.name]
+
+    # -- grading
+
+    def _place(self, answer: Any, namespace: Namespace) -> None:
+        namespace[self.name] = answer
+
+    def _is_blank(self, answer: Any) -> bool:
+        return answer is Ellipsis
+
+    @abstractmethod
+    def _grade(self, answer: Any, namespace: Namespace) -> str | None:
+        """None when the (non-blank) answer is right, else why it is wrong. May raise on odd
+        answers: the caller turns that into an explanation."""
+
+    def _evaluate(self, namespace: Namespace) -> CheckResult:
+        answer = namespace.get(self.name, _MISSING)
+        if answer is not _MISSING and answer is self._stand_ins.get(id(namespace), _MISSING):
+            return _result(Outcome.NOT_ATTEMPTED, (
+                f"`{self.name}` still holds the reference answer that stands in for yours."
+                f" Write your own {self.kind} in the exercise cell, run it, then check again."))
+        try:
+            blank = answer is _MISSING or self._is_blank(answer)
+        except Exception:
+            blank = False  # cannot tell: treat it as an attempt, never overwrite it
+        if blank:
+            return self._stand_in(answer, namespace)
+        try:
+            reason = self._grade(answer, namespace)
+        except ExerciseDefinitionError:
+            raise
+        except Exception as error:
+            reason = (f"Checking `{self.name}` failed with {type(error).__name__}: {_clip(str(error), 200)}."
+                      f" Make sure `{self.name}` is {_a(self.kind)} of the kind the exercise asks for, and that"
+                      " the cells above it have run.")
+        if reason is None:
+            return _result(Outcome.CORRECT, f"`{self.name}` is right. Well done!")
+        return _result(Outcome.INCORRECT, (
+            f"{reason}\nThe cells below use `{self.name}` and may fail until it is right."
+            f" Try `{self.handle}.hint()`, or run `{self.handle}.load_solution()` to continue with the"
+            f" reference answer (`{self.handle}.solution()` shows it)."))
+
+    def _stand_in(self, answer: Any, namespace: Namespace) -> CheckResult:
+        what = f"`{self.name}` is not defined yet" if answer is _MISSING else f"`{self.name}` is still blank"
+        try:
+            reference = self.reference(namespace)
+        except ExerciseDefinitionError:
+            raise
+        except Exception as error:
+            return _result(Outcome.NOT_ATTEMPTED, (
+                f"{what}. The reference answer could not stand in either"
+                f" ({type(error).__name__}: {_clip(str(error), 120)}): run the cells above this exercise first."))
+        namespace[self.name] = reference
+        self._stand_ins[id(namespace)] = reference
+        return _result(Outcome.NOT_ATTEMPTED, (
+            f"the reference answer stands in so the cells below run. ({what}: write your"
+            f" answer, run the cell, then `{self.handle}.check()` again.)"))
+
+
+def _checked_diagnosers(number: int, diagnosers: Sequence[Diagnoser]) -> list[Diagnoser]:
+    pairs = list(diagnosers)
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and callable(pair[0]) and isinstance(pair[1], str)):
+            raise ExerciseDefinitionError(
+                f"exercise {number}: each diagnoser must be a (predicate, message) pair, not {pair!r}")
+    return pairs
+
+
+def _diagnose(diagnosers: Sequence[Diagnoser], got: Any, expected: Any) -> str | None:
+    """The message of the first author diagnoser that recognises the mistake; a predicate
+    that raises on an unexpected answer simply does not match."""
+    for predicate, message in diagnosers:
+        try:
+            if predicate(got, expected):
+                return message
+        except Exception:
+            continue
+    return None
+
+
+class ValueExercise(_CodeExercise):
+    """The learner computes a value (a number, an array, a list...) and binds it to ``name``.
+
+    ``expected`` is what the answer is compared with: left out, it is the value the
+    ``solution`` produces (the usual case, so the two cannot disagree); a callable receives
+    the notebook namespace (for answers that depend on earlier variables); anything else is
+    used as is. Arrays are compared by shape, then values within ``rtol``/``atol``, and by
+    dtype only if ``strict_dtype``. ``diagnosers`` explain mistakes the author foresees; they
+    are tried, in order, before the built-in explanations.
+    """
+
+    def __init__(self, number: int, name: str, title: str, solution: str, *,
+                 expected: Any = _FROM_SOLUTION, hints: Sequence[str] = (),
+                 diagnosers: Sequence[Diagnoser] = (), rtol: float = 1e-5, atol: float = 1e-8,
+                 strict_dtype: bool = False) -> None:
+        super().__init__(number, name, title, solution, hints)
+        if rtol < 0 or atol < 0:
+            raise ExerciseDefinitionError(f"exercise {number}: rtol and atol must not be negative")
+        self.expected = expected
+        self.diagnosers = _checked_diagnosers(number, diagnosers)
+        self.tolerance = _Tolerance(rtol, atol, strict_dtype)
+
+    def _expected(self, namespace: Namespace) -> Any:
+        if self.expected is _FROM_SOLUTION:
+            return self.reference(namespace)
+        return self.expected(namespace) if callable(self.expected) else self.expected
+
+    def _grade(self, answer: Any, namespace: Namespace) -> str | None:
+        expected = self._expected(namespace)
+        reason = _compare(answer, expected, f"`{self.name}`", self.tolerance)
+        if reason is None:
+            return None
+        return _diagnose(self.diagnosers, answer, expected) or reason
+
+
+class FunctionExercise(_CodeExercise):
+    """The learner writes a function called ``name``; it is run on probe inputs and its results
+    compared with those of the solution's function.
+
+    ``probes`` is a list of argument tuples (``[(0,), (3,), (6,)]`` for a one-argument function;
+    include edge cases), or a callable that builds that list from the notebook namespace.
+    Arguments are deep-copied for every call, so a function that changes its input cannot
+    spoil the next probe. ``diagnosers`` see ``(learner_result, expected_result)`` of the
+    first failing probe.
+    """
+
+    kind = "function"
+
+    def __init__(self, number: int, name: str, title: str, solution: str, *,
+                 probes: Sequence[tuple] | Callable[[Namespace], Sequence[tuple]],
+                 hints: Sequence[str] = (), diagnosers: Sequence[Diagnoser] = (),
+                 rtol: float = 1e-5, atol: float = 1e-8, strict_dtype: bool = False) -> None:
+        super().__init__(number, name, title, solution, hints)
+        if not callable(probes) and (not probes or not all(isinstance(p, tuple) for p in probes)):
+            raise ExerciseDefinitionError(
+                f"exercise {number}: probes must be a non-empty list of argument tuples, e.g. [(0,), (3,)]")
+        self.probes = probes
+        self.diagnosers = _checked_diagnosers(number, diagnosers)
+        self.tolerance = _Tolerance(rtol, atol, strict_dtype)
+
+    def _place(self, answer: Any, namespace: Namespace) -> None:
+        """Accept a function, or source code that defines it (as a notebook cell would)."""
+        if isinstance(answer, str):
+            filename = f"<answer to exercise {self.number} #{next(_answer_files)}>"
+            _run_source(textwrap.dedent(answer), namespace, filename)
+        else:
+            namespace[self.name] = answer
+
+    def _is_blank(self, answer: Any) -> bool:
+        return answer is Ellipsis or (inspect.isfunction(answer) and _body_is_blank(answer))
+
+    def _grade(self, answer: Any, namespace: Namespace) -> str | None:
+        if not callable(answer):
+            return (f"`{self.name}` should be a function, but it is {_describe(answer)}."
+                    f" Define it with `def {self.name}(...):`.")
+        reference = self.reference(namespace)
+        probes = self.probes(namespace) if callable(self.probes) else self.probes
+        for args in probes:
+            call = f"{self.name}({', '.join(_short(a, 40) for a in args)})"
+            signature_problem = self._signature_problem(answer, args)
+            if signature_problem:
+                return signature_problem
+            try:
+                expected = reference(*_fresh(args))
+            except Exception as error:
+                raise ExerciseDefinitionError(
+                    f"exercise {self.number}: the solution raised {type(error).__name__} on {call}") from error
+            try:
+                got = answer(*_fresh(args))
+            except Exception as error:
+                return f"Your function raised {type(error).__name__} on input {call}: {_clip(str(error), 160)}."
+            reason = _compare(got, expected, "the result", self.tolerance)
+            if reason is not None:
+                if got is None:
+                    return f"Your function returned None for {call}. Did you forget `return`?"
+                return f"On input {call}: {_diagnose(self.diagnosers, got, expected) or reason}"
+        return None
+
+    def _signature_problem(self, function: Callable, args: tuple) -> str | None:
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):  # builtins without a signature: just call them
+            return None
+        try:
+            signature.bind(*args)
+        except TypeError:
+            return (f"`{self.name}` should accept {len(args)} argument(s), but it is defined as"
+                    f" `{self.name}{signature}`.")
+        return None
+
+
+def _fresh(args: tuple) -> tuple:
+    """A deep copy of probe arguments, or the originals if they cannot be copied."""
+    try:
+        return copy.deepcopy(args)
+    except Exception:
+        return args
+
+
+def _import_keras() -> Any | None:
+    """Keras, imported only when a model is checked (importing TensorFlow takes seconds)."""
+    try:
+        return importlib.import_module("keras")
+    except ImportError:
+        return None
+
+
+_UNBUILT = ("`{name}` is not built yet, so its layers have no shapes or weights to check. Build it first:"
+            " start it with `keras.Input(shape=...)` (or call `{name}.build(input_shape)`), then check again.")
+
+
+class ModelExercise(_CodeExercise):
+    """The learner builds a Keras model called ``name``; it is compared with the model the
+    solution builds: layer types in order, then the ``config_keys`` of each layer (e.g. units,
+    activation, dropout rate, return_sequences), output shapes, and parameter counts.
+
+    Input layers are ignored (Keras lists them for functional models but not for Sequential ones).
+    Keras is imported only when a check runs.
+    """
+
+    kind = "model"
+    DEFAULT_CONFIG_KEYS = ("units", "activation", "rate", "return_sequences", "input_dim", "output_dim")
+
+    def __init__(self, number: int, name: str, title: str, solution: str, *,
+                 hints: Sequence[str] = (), config_keys: Sequence[str] = DEFAULT_CONFIG_KEYS) -> None:
+        super().__init__(number, name, title, solution, hints)
+        self.config_keys = tuple(config_keys)
+
+    def _grade(self, answer: Any, namespace: Namespace) -> str | None:
+        keras = _import_keras()
+        if keras is None or not isinstance(answer, keras.Model):
+            return (f"`{self.name}` should be a Keras model (for example `keras.Sequential([...])`), but it is"
+                    f" {_describe(answer)}.{_type_tip(answer)}")
+        if not answer.built:
+            return _UNBUILT.format(name=self.name)
+        reference = self.reference(namespace)
+        if not reference.built:
+            raise ExerciseDefinitionError(f"exercise {self.number}: the solution's model is not built")
+        ours, theirs = _layers(answer), _layers(reference)
+        our_types, their_types = [type(l).__name__ for l in ours], [type(l).__name__ for l in theirs]
+        if len(ours) != len(theirs):
+            return (f"`{self.name}` has {len(ours)} layers ({', '.join(our_types) or 'none'}), but it should have"
+                    f" {len(theirs)} ({', '.join(their_types)}).")
+        for position, (mine, wanted) in enumerate(zip(our_types, their_types), 1):
+            if mine != wanted:
+                return f"Layer {position} of `{self.name}` is {mine}, but it should be {wanted}."
+        for check in (self._config_problem, self._shape_problem, self._params_problem):
+            for position, (layer, target) in enumerate(zip(ours, theirs), 1):
+                problem = check(layer, target)
+                if problem:
+                    return f"Layer {position} ({type(layer).__name__}) {problem}"
+        if answer.count_params() != reference.count_params():
+            return (f"`{self.name}` has {answer.count_params():,} parameters, but it should have"
+                    f" {reference.count_params():,}.")
+        return None
+
+    def _config_problem(self, layer: Any, target: Any) -> str | None:
+        mine, wanted = layer.get_config(), target.get_config()
+        for key in self.config_keys:
+            if key in wanted and str(mine.get(key)) != str(wanted[key]):
+                return f"has {key}={mine.get(key)!r}, but it should be {key}={wanted[key]!r}."
+        return None
+
+    def _shape_problem(self, layer: Any, target: Any) -> str | None:
+        try:
+            shape = tuple(layer.output.shape)
+        except Exception:
+            return "has no output shape yet. " + _UNBUILT.format(name=self.name)
+        wanted = tuple(target.output.shape)
+        if shape != wanted:
+            return f"outputs shape {shape}, but it should output {wanted}."
+        return None
+
+    def _params_problem(self, layer: Any, target: Any) -> str | None:
+        mine, wanted = layer.count_params(), target.count_params()
+        if mine != wanted:
+            return (f"has {mine:,} parameters, but it should have {wanted:,}: check its sizes"
+                    " (units, vocabulary size, embedding size) and whether it uses a bias.")
+        return None
+
+
+def _layers(model: Any) -> list:
+    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+class QuestionExercise(Exercise):
+    """A question to think about, with an explanation that ``solution()`` reveals.
+
+    With ``choices`` (``{"a": "...", "b": "..."}``) and the right ``answer`` key it is multiple
+    choice: the learner sets ``answer_<number> = "b"`` (or the ``name`` given) and checks;
+    ``feedback`` maps a wrong choice to why it is wrong. Without choices it is reveal-only and
+    ``check()`` just points at ``solution()``. Nothing is injected for a blank answer: no cell
+    depends on it.
+    """
+
+    def __init__(self, number: int, title: str, explanation: str, *,
+                 choices: Mapping[str, str] | None = None, answer: str | None = None,
+                 name: str | None = None, feedback: Mapping[str, str] | None = None,
+                 hints: Sequence[str] = ()) -> None:
+        super().__init__(number, title, hints)
+        if not isinstance(explanation, str) or not explanation.strip():
+            raise ExerciseDefinitionError(f"exercise {number}: explanation must be a non-empty string")
+        self.explanation = textwrap.dedent(explanation).strip()
+        self.choices = {str(k).lower(): v for k, v in (choices or {}).items()}
+        self.answer = answer.lower() if isinstance(answer, str) else answer
+        self.feedback = {str(k).lower(): v for k, v in (feedback or {}).items()}
+        if self.choices and self.answer not in self.choices:
+            raise ExerciseDefinitionError(f"exercise {number}: answer {answer!r} is not one of the choices")
+        if not self.choices and (answer is not None or feedback or name):
+            raise ExerciseDefinitionError(f"exercise {number}: answer, feedback and name need choices")
+        if not set(self.feedback) <= set(self.choices):
+            raise ExerciseDefinitionError(f"exercise {number}: feedback is given for unknown choices")
+        self.name = (name or f"answer_{number}") if self.choices else None
+        if self.name is not None and not self.name.isidentifier():
+            raise ExerciseDefinitionError(f"exercise {number}: name must be a Python identifier, not {name!r}")
+
+    def solution(self) -> str:
+        """Show the explanation in a collapsible block and return it (with the right choice first)."""
+        text = self.explanation
+        if self.choices:
+            text = f"The answer is ({self.answer}): {self.choices[self.answer]}\n\n{text}"
+        details = (f"<details><summary>Show the explanation for exercise {self.number}</summary>"
+                   f"<div style='margin-top: 6px'>{_to_html(text)}</div></details>")
+        _show(_box(_SOLUTION_COLOUR, f"Exercise {self.number} · {self.title}", details),
+              f"Solution to exercise {self.number}:\n{text}")
+        return _Shown(text)
+
+    def _place(self, answer: Any, namespace: Namespace) -> None:
+        if self.name is not None:
+            namespace[self.name] = answer
+
+    def _evaluate(self, namespace: Namespace) -> CheckResult:
+        if self.name is None:
+            return _result(Outcome.NOT_ATTEMPTED, (
+                f"there is nothing to check here: think it over (write your answer down, if you like),"
+                f" then run `{self.handle}.solution()` to compare with ours."))
+        options = ", ".join(repr(key) for key in self.choices)
+        value = namespace.get(self.name, _MISSING)
+        if value is _MISSING or value is Ellipsis:
+            return _result(Outcome.NOT_ATTEMPTED, (
+                f"set `{self.name}` to one of {options} (for example"
+                f" `{self.name} = {next(iter(self.choices))!r}`), run the cell, then check again."))
+        choice = value.strip().strip("()").strip().lower() if isinstance(value, str) else None
+        if choice not in self.choices:
+            return _result(Outcome.INCORRECT, (
+                f"`{self.name}` should be one of {options} (a string, with quotes), but it is {_describe(value)}."))
+        if choice == self.answer:
+            return _result(Outcome.CORRECT, f"well done. {self.explanation}")
+        why = self.feedback.get(choice, "Think about it again.")
+        return _result(Outcome.INCORRECT, (
+            f"({choice}) is not the best answer. {why}\n`{self.handle}.hint()` gives a nudge;"
+            f" `{self.handle}.solution()` explains the answer."))

@@ -1,0 +1,42 @@
+"""Exercises of notebook 00, the start page."""
+from course_utils.exercises import QuestionExercise, ValueExercise
+
+ex1 = QuestionExercise(
+    number=1,
+    title="Pick the mode",
+    choices={
+        "a": "Run it in full mode and wait: the numbers are the real ones.",
+        "b": "Start JupyterLab with COURSE_QUICK=1 and run the notebook on the sample.",
+        "c": "Skip the set-up cell so nothing heavy is imported.",
+    },
+    answer="b",
+    feedback={
+        "a": "Full mode trains on all 156,060 phrases: some cells take many minutes and need about 2 GB of memory.",
+        "c": "The set-up cell is cheap; the training cells are what take time, and they need the set-up.",
+    },
+    explanation=(
+        "Quick mode runs the same code on the small synthetic sample with few epochs, so a whole notebook "
+        "finishes in a minute or two on a laptop. Its numbers describe the sample, not the real data: "
+        "switch to full mode when you want results you can quote."
+    ),
+    hints=["Which mode runs the same code on much less data?"],
+)
+
+ex2 = ValueExercise(
+    number=2,
+    name="n_positive",
+    title="Count the positive training phrases",
+    solution='n_positive = int((phrases.train["Sentiment"] == 4).sum())',
+    hints=[
+        "`phrases.train` is a pandas DataFrame; its `Sentiment` column holds the labels 0 to 4.",
+        'Compare the column with 4 and sum the result: `(phrases.train["Sentiment"] == 4).sum()`.',
+    ],
+    diagnosers=[
+        (
+            lambda answer, expected: hasattr(answer, "dtype") and getattr(answer, "dtype", None) == bool,
+            "That is a column of True/False values, one per phrase: add them up with `.sum()`.",
+        ),
+    ],
+)
+
+EXERCISES = [ex1, ex2]

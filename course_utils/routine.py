@@ -1,0 +1,123 @@
+"""The exercise-routine story of notebooks 01-03, as data.
+
+The routine cycles through weights, swimming and yoga. Two twists make recurrence
+necessary, each one a little at a time:
+
+* **Hockey** (notebook 01): once a week there is a hockey game. On a day that would be
+  weights, hockey means we skip the gym and go straight to swimming. Today then depends on
+  an input (is there hockey?) and on the state (what did we do yesterday?).
+* **Rest days** (notebooks 02-03): we rest after ``exercise_days`` days of exercise in a row
+  (two by default). Knowing only yesterday ("we swam") no longer tells rest from yoga: the
+  model needs memory of the day before too, and more as ``exercise_days`` grows.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+ACTIVITIES: tuple[str, ...] = ("weights", "swimming", "yoga")
+REST = "rest"
+DAYS_WITH_REST: tuple[str, ...] = ACTIVITIES + (REST,)
+
+
+def next_activity(activity: str) -> str:
+    """The activity after ``activity`` in the weights → swimming → yoga cycle."""
+    return ACTIVITIES[(ACTIVITIES.index(activity) + 1) % len(ACTIVITIES)]
+
+
+def hockey_day(planned: str, hockey: bool) -> str:
+    """Today's workout given the plan and whether there is a hockey game.
+
+    Hockey on a weights day means no gym: we go straight to swimming. On other days the
+    game changes nothing.
+    """
+    return "swimming" if hockey and planned == "weights" else planned
+
+
+def hockey_routine(hockey: Sequence[bool], yesterday: str = "yoga") -> list[str]:
+    """The workouts of consecutive days, one per entry of ``hockey``.
+
+    Each day's plan is the activity after yesterday's workout; :func:`hockey_day` then
+    applies the game.
+    """
+    days = []
+    for game in hockey:
+        today = hockey_day(next_activity(yesterday), bool(game))
+        days.append(today)
+        yesterday = today
+    return days
+
+
+def random_hockey_weeks(n_weeks: int, rng: np.random.Generator) -> np.ndarray:
+    """``7 * n_weeks`` booleans with exactly one hockey game in each week, on a random day."""
+    games = np.zeros((n_weeks, 7), dtype=bool)
+    games[np.arange(n_weeks), rng.integers(0, 7, size=n_weeks)] = True
+    return games.reshape(-1)
+
+
+def hockey_dataset(n_weeks: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windows of one week for a sequence model: inputs and targets, all one-hot.
+
+    Inputs for day t are yesterday's workout (one-hot over :data:`ACTIVITIES`) and today's
+    hockey flag; the target is today's workout. Each week starts from a random yesterday,
+    so the model has to use the state, not the day of the week.
+    Returns ``x`` of shape ``(n_weeks, 7, 4)`` and ``y`` of shape ``(n_weeks, 7, 3)``.
+    """
+    rng = np.random.default_rng(seed)
+    games = random_hockey_weeks(n_weeks, rng).reshape(n_weeks, 7)
+    x = np.zeros((n_weeks, 7, len(ACTIVITIES) + 1), dtype="float32")
+    y = np.zeros((n_weeks, 7, len(ACTIVITIES)), dtype="float32")
+    for week in range(n_weeks):
+        yesterday = ACTIVITIES[rng.integers(0, len(ACTIVITIES))]
+        days = hockey_routine(games[week], yesterday)
+        previous = [yesterday] + days[:-1]
+        x[week, :, : len(ACTIVITIES)] = one_hot(previous, ACTIVITIES)
+        x[week, :, -1] = games[week]
+        y[week] = one_hot(days, ACTIVITIES)
+    return x, y
+
+
+def rest_day_routine(n_days: int, exercise_days: int = 2, start: int = 0, streak: int = 0) -> list[str]:
+    """``n_days`` of the routine with a rest day after ``exercise_days`` days of exercise.
+
+    ``start`` is the index in :data:`ACTIVITIES` of the next exercise, ``streak`` how many
+    exercise days came just before the first day. The exercise cycle carries on across a rest.
+    """
+    if exercise_days < 1:
+        raise ValueError(f"exercise_days must be at least 1, not {exercise_days}")
+    days = []
+    activity = start % len(ACTIVITIES)
+    for _ in range(n_days):
+        if streak == exercise_days:
+            days.append(REST)
+            streak = 0
+        else:
+            days.append(ACTIVITIES[activity])
+            activity = (activity + 1) % len(ACTIVITIES)
+            streak += 1
+    return days
+
+
+def rest_day_dataset(n_sequences: int, length: int, exercise_days: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences for next-day prediction, each starting at a random point of the routine.
+
+    ``x[i, t]`` is day t one-hot over :data:`DAYS_WITH_REST`, ``y[i, t]`` the index of day
+    t + 1. Shapes ``(n, length, 4)`` and ``(n, length)``.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n_sequences, length, len(DAYS_WITH_REST)), dtype="float32")
+    y = np.zeros((n_sequences, length), dtype="int64")
+    for i in range(n_sequences):
+        days = rest_day_routine(length + 1, exercise_days, start=int(rng.integers(0, 3)), streak=int(rng.integers(0, exercise_days + 1)))
+        x[i] = one_hot(days[:-1], DAYS_WITH_REST)
+        y[i] = [DAYS_WITH_REST.index(day) for day in days[1:]]
+    return x, y
+
+
+def one_hot(days: Sequence[str], vocabulary: Sequence[str] = ACTIVITIES) -> np.ndarray:
+    """Rows of zeros with a single 1 at each day's position in ``vocabulary``."""
+    unknown = sorted({day for day in days if day not in vocabulary})
+    if unknown:
+        raise ValueError(f"{unknown} not in the vocabulary {list(vocabulary)}")
+    return np.eye(len(vocabulary), dtype="float32")[[vocabulary.index(day) for day in days]]

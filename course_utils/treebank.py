@@ -1,0 +1,174 @@
+"""Turn Stanford Sentiment Treebank trees into Kaggle-format phrase tables.
+
+Kaggle's "Sentiment Analysis on Movie Reviews" files were made from the SST's labelled
+trees: every subtree of a sentence is a phrase, listed in pre-order (the node, then its
+left subtree, then its right), each distinct phrase kept once, ``-LRB-``/``-RRB-`` kept as the
+trees write them and accents folded to ASCII. Building the same tables from the trees lets a
+learner get the real data without a Kaggle account, and lets the course build its own
+synthetic sample the same way.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+TRAIN_COLUMNS = ["PhraseId", "SentenceId", "Phrase", "Sentiment"]
+TEST_COLUMNS = ["PhraseId", "SentenceId", "Phrase"]
+
+
+class TreeFormatError(ValueError):
+    """A line of a treebank file is not a well-formed labelled tree."""
+
+
+@dataclass
+class Node:
+    """One node of a labelled tree: a leaf holds a word, an inner node holds children."""
+
+    label: int
+    word: str | None = None
+    children: list[Node] = field(default_factory=list)
+
+    def leaves(self) -> list[str]:
+        """The words under this node, left to right."""
+        if self.word is not None:
+            return [self.word]
+        words: list[str] = []
+        for child in self.children:
+            words.extend(child.leaves())
+        return words
+
+    def preorder(self) -> Iterator[Node]:
+        """This node, then each child's subtree in turn: the order Kaggle lists phrases in."""
+        yield self
+        for child in self.children:
+            yield from child.preorder()
+
+
+def _tokens(line: str) -> list[str]:
+    # Split on brackets and plain spaces only: one SST leaf holds a no-break space ("8\xa01\/2").
+    tokens: list[str] = []
+    word = ""
+    for char in line:
+        if char in "() ":
+            if word:
+                tokens.append(word)
+                word = ""
+            if char != " ":
+                tokens.append(char)
+        else:
+            word += char
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+def parse_tree(line: str) -> Node:
+    """Parse one bracketed tree such as ``(3 (2 The) (3 film))``.
+
+    Raises :class:`TreeFormatError` with the position of the fault, so a damaged file is
+    reported as such rather than as an obscure index error.
+    """
+    tokens = _tokens(line.strip())
+    if not tokens:
+        raise TreeFormatError("the line is empty")
+    pos = 0
+
+    def fail(reason: str) -> TreeFormatError:
+        return TreeFormatError(f"{reason} (at token {pos + 1} of {len(tokens)})")
+
+    def node() -> Node:
+        nonlocal pos
+        if pos >= len(tokens) or tokens[pos] != "(":
+            raise fail("expected '('")
+        pos += 1
+        if pos >= len(tokens) or tokens[pos] in "()":
+            raise fail("expected a label after '('")
+        label_text = tokens[pos]
+        if label_text not in {"0", "1", "2", "3", "4"}:
+            raise fail(f"label {label_text!r} is not one of 0-4")
+        pos += 1
+        result = Node(int(label_text))
+        if pos < len(tokens) and tokens[pos] not in "()":
+            result.word = tokens[pos]
+            pos += 1
+        else:
+            while pos < len(tokens) and tokens[pos] == "(":
+                result.children.append(node())
+            if not result.children:
+                raise fail("a node needs a word or children")
+        if pos >= len(tokens) or tokens[pos] != ")":
+            raise fail("expected ')'")
+        pos += 1
+        return result
+
+    tree = node()
+    if pos != len(tokens):
+        raise fail("unexpected text after the end of the tree")
+    return tree
+
+
+def fold_accents(text: str) -> str:
+    """Fold to ASCII the way Kaggle did: NFKD, then drop what is not ASCII (``clichés`` -> ``cliches``)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def read_trees(path: Path) -> list[Node]:
+    """Parse every line of a treebank file, naming the file and line of any fault."""
+    trees = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                trees.append(parse_tree(line))
+            except TreeFormatError as error:
+                raise TreeFormatError(f"{path}, line {number}: {error}. The file is damaged: fetch it again.") from None
+    return trees
+
+
+def phrase_rows(trees: Iterable[Node], first_phrase_id: int = 1, first_sentence_id: int = 1) -> pd.DataFrame:
+    """All distinct phrases of the trees, in Kaggle's layout and order.
+
+    A phrase seen in an earlier sentence (or earlier in the same one) is not repeated,
+    just as Kaggle kept each phrase once.
+    """
+    seen: set[str] = set()
+    rows = []
+    phrase_id = first_phrase_id
+    for sentence_id, tree in enumerate(trees, start=first_sentence_id):
+        for node in tree.preorder():
+            phrase = fold_accents(" ".join(node.leaves()))
+            if phrase in seen:
+                continue
+            seen.add(phrase)
+            rows.append((phrase_id, sentence_id, phrase, node.label))
+            phrase_id += 1
+    frame = pd.DataFrame(rows, columns=TRAIN_COLUMNS)
+    return frame.astype({"PhraseId": "int64", "SentenceId": "int64", "Phrase": "object", "Sentiment": "int64"})
+
+
+def build_tables(train_trees: list[Node], test_trees: list[Node]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kaggle-format ``train`` (with labels) and ``test`` (without) from two lists of trees.
+
+    The SST's train split gives train, its dev and test splits together give test, which is
+    how Kaggle split it. Ids continue from train into test, as Kaggle's do.
+    """
+    train = phrase_rows(train_trees)
+    test = phrase_rows(
+        test_trees,
+        first_phrase_id=len(train) + 1,
+        first_sentence_id=int(train["SentenceId"].max()) + 1 if len(train) else 1,
+    )
+    return train, test[TEST_COLUMNS].copy()
+
+
+def build_tables_from_files(train_file: Path, test_files: Iterable[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`build_tables` on treebank files (``train.txt``; ``dev.txt`` and ``test.txt``)."""
+    test_trees: list[Node] = []
+    for path in test_files:
+        test_trees.extend(read_trees(path))
+    return build_tables(read_trees(train_file), test_trees)

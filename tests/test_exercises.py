@@ -1,0 +1,570 @@
+"""The exercise checkers: right answers pass, typical mistakes get the right explanation,
+blank answers get a stand-in, and no answer, however odd, makes a check crash."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from course_utils import exercises
+from course_utils.exercises import (
+    ALL,
+    CheckResult,
+    ExerciseDefinitionError,
+    FunctionExercise,
+    ModelExercise,
+    Outcome,
+    QuestionExercise,
+    ValueExercise,
+)
+
+DAYS = np.array([0, 2, 3, 1, 3])
+ONE_HOT = np.eye(4)[DAYS]
+
+ONE_HOT_EX = ValueExercise(
+    number=2, name="encoded", title="One-hot encode the days",
+    solution="encoded = np.eye(4)[day]",
+    hints=["Each row is all zeros except a single 1.", "Row `i` of `np.eye(4)` is the one-hot vector for `i`."],
+)
+COUNT_EX = ValueExercise(number=3, name="n_sessions", title="Count the sessions", solution="n_sessions = len(day)")
+DOUBLE_EX = FunctionExercise(
+    number=4, name="double", title="Double a number",
+    solution="def double(x):\n    return 2 * x\n", probes=[(0,), (3,), (-1.5,)],
+)
+QUESTION_EX = QuestionExercise(
+    number=5, title="Why a forget gate?", explanation="It lets the cell drop memory that is no longer useful.",
+    choices={"a": "To speed up training", "b": "To let the cell drop old memory"}, answer="b",
+    feedback={"a": "Gates add computation; they are about what the cell remembers."},
+)
+THINK_EX = QuestionExercise(number=6, title="What would change with 2 layers?", explanation="More capacity.")
+
+
+@pytest.fixture
+def ns() -> dict:
+    """A notebook namespace after the cells above the exercises have run."""
+    return {"np": np, "day": DAYS.copy()}
+
+
+def outcome_and_message(result: CheckResult) -> tuple[Outcome, str]:
+    assert isinstance(result, CheckResult)
+    return result.outcome, result.message
+
+
+# --------------------------------------------------------------------------- value exercises
+
+
+def test_value_correct(ns):
+    assert ONE_HOT_EX.try_answer(ONE_HOT.copy(), ns).correct
+    assert COUNT_EX.try_answer(5, ns).correct
+    assert COUNT_EX.try_answer(np.int64(5), ns).correct
+
+
+@pytest.mark.parametrize("answer, words", [
+    (ONE_HOT.T, ["transposed", ".T"]),
+    (ONE_HOT[:4], ["shape (4, 4)", "expected shape is (5, 4)", "one too few"]),
+    (ONE_HOT[:, :, None], ["shape (5, 4, 1)", "np.squeeze"]),
+    (np.eye(4)[(DAYS + 1) % 4], ["shifted by one position", "off by one"]),
+    (DAYS, ["class indices", "one-hot"]),
+    (ONE_HOT * 2, ["not one-hot", "only 0s and 1s"]),
+    (np.ones((5, 4)), ["not one-hot", "row 0 has 4 ones"]),
+    (np.where(ONE_HOT == 1, np.nan, 0.0), ["NaN"]),
+    (ONE_HOT.tolist(), ["should be a NumPy array", "Its values are right", "np.array"]),
+    ("text", ["should be a NumPy array", "the string 'text'"]),
+    (None, ["None", "return"]),
+    (np.eye, ["a function", "forget to call it"]),
+])
+def test_value_typical_mistakes(ns, answer, words):
+    outcome, message = outcome_and_message(ONE_HOT_EX.try_answer(answer, ns))
+    assert outcome is Outcome.INCORRECT
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (6, ["6, one too high", "0 or at 1"]),
+    (4, ["one too low"]),
+    (7, ["7, but the expected value is 5"]),
+    ("5", ["should be a number (without quotes)"]),
+    (np.array([5]), ["single number", ".item()"]),
+    (float("nan"), ["NaN"]),
+])
+def test_number_typical_mistakes(ns, answer, words):
+    outcome, message = outcome_and_message(COUNT_EX.try_answer(answer, ns))
+    assert outcome is Outcome.INCORRECT
+    for word in words:
+        assert word in message
+
+
+def test_strict_dtype_and_tolerance():
+    floats = ValueExercise(number=7, name="w", title="Weights", solution="w = np.array([0.1, 0.2])", strict_dtype=True)
+    namespace = {"np": np}
+    assert floats.try_answer(np.array([0.1, 0.2 + 1e-9]), namespace).correct
+    message = floats.try_answer(np.array([0.1, 0.2], dtype=np.float32), namespace).message
+    assert "dtype float32" in message and ".astype(np.float64)" in message
+    assert "integer dtype" in floats.try_answer(np.array([0, 0]), namespace).message
+
+
+def test_expected_may_be_a_constant_or_depend_on_the_namespace(ns):
+    constant = ValueExercise(number=8, name="k", title="k", solution="k = 4", expected=4)
+    assert constant.try_answer(4).correct and not constant.try_answer(3).correct
+    dependent = ValueExercise(number=9, name="last", title="Last day", solution="last = day[-1]",
+                              expected=lambda namespace: namespace["day"][-1])
+    assert dependent.try_answer(3, ns).correct
+    assert "one too low" in dependent.try_answer(2, ns).message
+
+
+def test_general_values_lists_and_dicts():
+    names = ValueExercise(number=10, name="names", title="Names", solution="names = ['mon', 'tue', 'wed']")
+    assert names.try_answer(["mon", "tue", "wed"]).correct
+    assert "has 2 items, but it should have 3" in names.try_answer(["mon", "tue"]).message
+    assert "item 1 of `names`" in names.try_answer(["mon", "TUE", "wed"]).message
+    assert "should be a list" in names.try_answer(("mon", "tue", "wed")).message
+    counts = ValueExercise(number=11, name="counts", title="Counts", solution="counts = {'run': 2, 'lift': 1.5}")
+    assert counts.try_answer({"run": 2, "lift": 1.5 + 1e-9}).correct
+    assert "missing the key(s) ['lift']" in counts.try_answer({"run": 2}).message
+    assert "`counts`['run']" in counts.try_answer({"run": 3, "lift": 1.5}).message
+
+
+def test_author_diagnosers_come_first_and_may_raise_safely(ns):
+    explode = (lambda answer, expected: answer.no_such_attribute, "never shown")
+    reversed_rows = (lambda answer, expected: np.array_equal(answer, expected[::-1]), "Your rows are in reverse order.")
+    exercise = ValueExercise(number=12, name="encoded", title="Diagnosed", solution="encoded = np.eye(4)[day]",
+                             diagnosers=[explode, reversed_rows])
+    assert exercise.try_answer(ONE_HOT[::-1], ns).message.startswith("Incorrect — Your rows are in reverse order.")
+    assert "not one-hot" in exercise.try_answer(ONE_HOT * 3, ns).message  # built-in explanation still there
+    assert exercise.try_answer(ONE_HOT, ns).correct  # diagnosers only run for wrong answers
+
+
+# --------------------------------------------------------------------------- blank answers and stand-ins
+
+
+def test_blank_value_gets_the_reference_and_stays_not_attempted(ns):
+    ns["encoded"] = ...
+    first = ONE_HOT_EX.check(namespace=ns)
+    assert first.outcome is Outcome.NOT_ATTEMPTED
+    assert "the reference answer stands in so the cells below run" in first.message
+    assert np.array_equal(ns["encoded"], ONE_HOT)
+    stand_in = ns["encoded"]
+    second = ONE_HOT_EX.check(namespace=ns)
+    assert second.outcome is Outcome.NOT_ATTEMPTED and "still holds the reference answer" in second.message
+    assert ns["encoded"] is stand_in
+    ns["encoded"] = np.eye(4)[ns["day"]]  # the learner's own (equal) answer is a new object
+    assert ONE_HOT_EX.check(namespace=ns).correct
+
+
+def test_undefined_name_counts_as_blank(ns):
+    result = COUNT_EX.check(namespace=ns)
+    assert result.outcome is Outcome.NOT_ATTEMPTED and "not defined yet" in result.message
+    assert ns["n_sessions"] == 5
+
+
+def test_blank_without_the_cells_above_explains_instead_of_crashing():
+    result = ONE_HOT_EX.check(namespace={"np": np, "encoded": ...})
+    assert result.outcome is Outcome.NOT_ATTEMPTED
+    assert "NameError" in result.message and "run the cells above" in result.message
+
+
+def test_incorrect_answer_is_kept_and_the_way_out_is_named(ns):
+    wrong = ONE_HOT.T.copy()
+    ns["encoded"] = wrong
+    result = ONE_HOT_EX.check(namespace=ns)
+    assert result.outcome is Outcome.INCORRECT
+    assert ns["encoded"] is wrong
+    assert "may fail" in result.message and "ex2.load_solution()" in result.message and "ex2.solution()" in result.message
+
+
+def test_load_solution_injects_the_reference(ns, capsys):
+    ns["encoded"] = "my attempt"
+    assert ONE_HOT_EX.load_solution(namespace=ns) is None
+    assert np.array_equal(ns["encoded"], ONE_HOT)
+    assert "Loaded the reference answer" in capsys.readouterr().out
+    assert ONE_HOT_EX.check(namespace=ns).outcome is Outcome.NOT_ATTEMPTED
+
+
+def test_load_solution_without_the_cells_above_explains(capsys):
+    namespace = {"np": np, "encoded": "mine"}
+    ONE_HOT_EX.load_solution(namespace=namespace)
+    assert namespace["encoded"] == "mine"
+    assert "run the cells above" in capsys.readouterr().out
+
+
+def test_try_answer_leaves_the_given_namespace_alone(ns):
+    before = dict(ns)
+    ONE_HOT_EX.try_answer(..., ns)
+    assert ns.keys() == before.keys()
+
+
+def test_none_answer_is_not_mistaken_for_a_stand_in(ns):
+    ns["encoded"] = None
+    assert ONE_HOT_EX.check(namespace=ns).outcome is Outcome.INCORRECT
+
+
+def test_checker_errors_are_explained(ns):
+    needs_missing = ValueExercise(number=13, name="z", title="z", solution="z = 1",
+                                  expected=lambda namespace: namespace["not_run_yet"])
+    outcome, message = outcome_and_message(needs_missing.try_answer(1, ns))
+    assert outcome is Outcome.INCORRECT
+    assert "KeyError" in message and "cells above" in message
+
+
+# --------------------------------------------------------------------------- where check() finds the answer
+
+
+def test_check_reads_the_callers_globals_in_plain_python(capsys):
+    notebook = {"__name__": "__main__", "np": np, "day": DAYS, "n_sessions": 6, "COUNT_EX": COUNT_EX}
+    exec("result = COUNT_EX.check()", notebook)
+    assert notebook["result"].outcome is Outcome.INCORRECT
+    assert "one too high" in capsys.readouterr().out
+
+
+class FakeShell:
+    def __init__(self, user_ns: dict) -> None:
+        self.user_ns = user_ns
+
+
+@pytest.fixture
+def fake_ipython(monkeypatch, ns):
+    """Pretend to run inside IPython: a user namespace and a display() that records what it gets."""
+    import IPython
+    import IPython.display
+
+    shown: list[dict] = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: FakeShell(ns))
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw=False: shown.append(bundle))
+    return ns, shown
+
+
+def test_ipython_gets_html_from_the_user_namespace(fake_ipython, capsys):
+    namespace, shown = fake_ipython
+    namespace["encoded"] = ONE_HOT.T.copy()
+    result = ONE_HOT_EX.check()
+    assert result.outcome is Outcome.INCORRECT
+    assert capsys.readouterr().out == ""
+    (bundle,) = shown
+    assert "#b3261e" in bundle["text/html"] and "<code>encoded</code>" in bundle["text/html"]
+    assert "Incorrect" in bundle["text/plain"]
+
+
+def test_ipython_colours_differ_by_outcome(fake_ipython):
+    namespace, shown = fake_ipython
+    ONE_HOT_EX.check()  # undefined: stand-in
+    namespace["n_sessions"] = 5
+    COUNT_EX.check()
+    assert "#2f5d9e" in shown[0]["text/html"] and "#1b7a35" in shown[1]["text/html"]
+
+
+def test_plain_text_fallback(ns, capsys):
+    ns["n_sessions"] = 5
+    COUNT_EX.check(namespace=ns)
+    out = capsys.readouterr().out
+    assert out.startswith("✓ Exercise 3 · Count the sessions\nCorrect — `n_sessions` is right.") and "<div" not in out
+
+
+def test_solution_is_highlighted_in_ipython_and_returned(fake_ipython):
+    _, shown = fake_ipython
+    code = ONE_HOT_EX.solution()
+    assert code == "encoded = np.eye(4)[day]\n"
+    assert "<style>" in shown[0]["text/html"]  # pygments highlighting
+    assert "encoded = np.eye(4)[day]" in shown[0]["text/plain"]
+
+
+def test_results_do_not_echo_twice_in_a_notebook():
+    """check()/hint()/solution() already display; their return values must not show again as Out[]."""
+    for value in (COUNT_EX.try_answer(5), ONE_HOT_EX.solution()):
+        assert value._ipython_display_() is None
+
+
+# --------------------------------------------------------------------------- function exercises
+
+
+def test_function_correct_as_callable_or_source():
+    assert DOUBLE_EX.try_answer(lambda x: x + x).correct
+    assert DOUBLE_EX.try_answer("def double(x):\n    return x * 2\n").correct
+
+
+@pytest.mark.parametrize("source", [
+    "def double(x):\n    ...\n",
+    "def double(x):\n    pass\n",
+    'def double(x):\n    """Return twice x."""\n    # your code here\n    ...\n',
+])
+def test_function_blank_body_is_not_attempted_and_replaced(source):
+    result = DOUBLE_EX.try_answer(source)
+    assert result.outcome is Outcome.NOT_ATTEMPTED and "stands in" in result.message
+
+
+def test_function_stand_in_works_in_the_namespace():
+    namespace: dict = {"double": ...}
+    DOUBLE_EX.check(namespace=namespace)
+    assert namespace["double"](21) == 42
+    assert DOUBLE_EX.check(namespace=namespace).outcome is Outcome.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("def double(x):\n    return 1 / x\n", ["raised ZeroDivisionError on input double(0)", "division by zero"]),
+    ("def double(x):\n    return x + 2\n", ["On input double(0): the result is 2, but the expected value is 0"]),
+    ("def double(x):\n    y = 2 * x\n", ["returned None for double(0)", "forget `return`"]),
+    (lambda x: None, ["returned None"]),  # no source to prove it blank: treated as an attempt
+    ("def double(x, factor):\n    return factor * x\n", ["should accept 1 argument(s)", "double(x, factor)"]),
+    (3, ["should be a function, but it is an int (3)"]),
+    ("def double(x):\n    return [2 * x]\n", ["should be a number"]),
+])
+def test_function_typical_mistakes(answer, words):
+    outcome, message = outcome_and_message(DOUBLE_EX.try_answer(answer))
+    assert outcome is Outcome.INCORRECT
+    for word in words:
+        assert word in message
+
+
+def test_function_probes_from_the_namespace_and_fresh_copies(ns):
+    exercise = FunctionExercise(
+        number=14, name="first_day", title="First day", solution="def first_day(days):\n    return days[0]\n",
+        probes=lambda namespace: [(namespace["day"].tolist(),), ([7],)])
+    assert exercise.try_answer("def first_day(days):\n    return days.pop(0)\n", ns).correct
+    message = exercise.try_answer("def first_day(days):\n    return days[-1]\n", ns).message
+    assert "On input first_day([0, 2, 3, 1, 3]): the result is 3, but the expected value is 0" in message
+
+
+def test_function_diagnosers_see_the_failing_output():
+    exercise = FunctionExercise(number=15, name="half", title="Half", solution="def half(x):\n    return x / 2\n",
+                                probes=[(3,)], diagnosers=[(lambda got, expected: got == 3 // 2, "Use / rather than //.")])
+    assert "Use / rather than //." in exercise.try_answer(lambda x: x // 2).message
+
+
+def test_a_solution_that_fails_on_a_probe_is_a_definition_bug():
+    broken = FunctionExercise(number=16, name="inv", title="Inverse", solution="def inv(x):\n    return 1 / x\n",
+                              probes=[(0,)])
+    with pytest.raises(ExerciseDefinitionError, match="solution raised ZeroDivisionError"):
+        broken.try_answer(lambda x: 0)
+
+
+# --------------------------------------------------------------------------- question exercises
+
+
+@pytest.mark.parametrize("answer, outcome, words", [
+    ("b", Outcome.CORRECT, ["drop memory"]),
+    (" (B) ", Outcome.CORRECT, []),
+    ("a", Outcome.INCORRECT, ["(a) is not the best answer", "about what the cell remembers", "ex5.hint()"]),
+    ("z", Outcome.INCORRECT, ["one of 'a', 'b'"]),
+    (2, Outcome.INCORRECT, ["with quotes"]),
+    (..., Outcome.NOT_ATTEMPTED, ["set `answer_5`"]),
+])
+def test_multiple_choice(answer, outcome, words):
+    result = QUESTION_EX.try_answer(answer)
+    assert result.outcome is outcome
+    for word in words:
+        assert word in result.message
+
+
+def test_blank_question_injects_nothing():
+    namespace: dict = {}
+    QUESTION_EX.check(namespace=namespace)
+    assert namespace == {}
+
+
+def test_reveal_only_question_points_at_the_solution(fake_ipython):
+    _, shown = fake_ipython
+    result = THINK_EX.check()
+    assert result.outcome is Outcome.NOT_ATTEMPTED and "ex6.solution()" in result.message
+    assert THINK_EX.solution() == "More capacity."
+    assert "<details>" in shown[-1]["text/html"] and "More capacity." in shown[-1]["text/html"]
+
+
+def test_question_solution_names_the_right_choice():
+    assert QUESTION_EX.solution().startswith("The answer is (b): To let the cell drop old memory")
+
+
+# --------------------------------------------------------------------------- hints and solutions
+
+
+def test_hint_levels(capsys):
+    exercise = ValueExercise(number=17, name="h", title="Hints", solution="h = 1", hints=["one", "two", "three"])
+    assert [exercise.hint(), exercise.hint(), exercise.hint(), exercise.hint()] == ["one", "two", "three", "three"]
+    assert exercise.hint(2) == "two" and exercise.hint() == "three"
+    assert exercise.hint(99) == "three" and exercise.hint(0) == "one"
+    out = capsys.readouterr().out
+    assert "Hint 1 of 3: one" in out and "last hint" in out and "ex17.solution()" in out
+
+
+def test_no_hints_points_at_the_solution():
+    assert "ex3.solution()" in COUNT_EX.hint()
+
+
+def test_solution_returns_the_code(capsys):
+    assert DOUBLE_EX.solution() == "def double(x):\n    return 2 * x\n"
+    assert "def double(x):" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- no answer makes a check crash
+
+
+def _raises(*args):
+    raise RuntimeError("boom")
+
+
+class Nasty:
+    """An object whose repr, equality and attributes all fail."""
+
+    def __repr__(self):
+        raise ValueError("no repr")
+
+    def __eq__(self, other):
+        raise TypeError("no eq")
+
+    def __getattr__(self, name):
+        raise RuntimeError(name)
+
+    __hash__ = object.__hash__
+
+
+GARBAGE = [None, "text", "", 3, 3.5, True, [], {}, (), object(), len, lambda: 1, lambda *a: _raises(),
+           np.zeros((2, 3)), np.array([]), np.array("s"), np.zeros((5, 4, 2)), np.array([[1, 0], [0, 1]]),
+           np.full((5, 4), np.inf), np.array(["a"] * 20).reshape(5, 4), Nasty(), Nasty, ValueError("x")]
+
+
+@pytest.mark.parametrize("answer", GARBAGE, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("exercise", [ONE_HOT_EX, COUNT_EX, DOUBLE_EX, QUESTION_EX, THINK_EX],
+                         ids=lambda e: type(e).__name__ + str(e.number))
+def test_garbage_never_crashes(exercise, answer, ns):
+    ns[getattr(exercise, "name", None) or "unused"] = answer
+    result = exercise.check(namespace=ns)
+    assert isinstance(result, CheckResult) and result.message
+    if exercise is not THINK_EX:
+        assert result.outcome is Outcome.INCORRECT
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ValueExercise(0, "x", "t", "x = 1"),
+    lambda: ValueExercise(1, "not a name", "t", "x = 1"),
+    lambda: ValueExercise(1, "x", "", "x = 1"),
+    lambda: ValueExercise(1, "x", "t", "x = = 1"),
+    lambda: ValueExercise(1, "x", "t", "y = 1"),
+    lambda: ValueExercise(1, "x", "t", "x = 1", hints="a single string"),
+    lambda: ValueExercise(1, "x", "t", "x = 1", diagnosers=[lambda a, e: True]),
+    lambda: ValueExercise(1, "x", "t", "x = 1", rtol=-1),
+    lambda: FunctionExercise(1, "f", "t", "def f(x):\n    return x\n", probes=[]),
+    lambda: FunctionExercise(1, "f", "t", "def f(x):\n    return x\n", probes=[1, 2]),
+    lambda: QuestionExercise(1, "t", "why", choices={"a": "A"}, answer="b"),
+    lambda: QuestionExercise(1, "t", "why", choices={"a": "A"}, answer="a", feedback={"c": "?"}),
+    lambda: QuestionExercise(1, "t", "why", answer="a"),
+    lambda: QuestionExercise(1, "t", "why", name="answer_1"),
+    lambda: QuestionExercise(1, "t", ""),
+])
+def test_bad_definitions_raise(make):
+    with pytest.raises(ExerciseDefinitionError):
+        make()
+
+
+def test_a_solution_that_never_binds_the_name_at_run_time_raises():
+    sneaky = ValueExercise(number=18, name="x", title="x", solution="if False:\n    x = 1\n")
+    with pytest.raises(ExerciseDefinitionError, match="did not define `x`"):
+        sneaky.try_answer(...)
+
+
+def test_registry_holds_every_exercise():
+    for exercise in (ONE_HOT_EX, COUNT_EX, DOUBLE_EX, QUESTION_EX, THINK_EX):
+        assert exercise in ALL
+    assert repr(ONE_HOT_EX) == "<ValueExercise 2: One-hot encode the days>"
+
+
+def test_every_reference_here_passes_its_own_check(ns):
+    for exercise in (ONE_HOT_EX, COUNT_EX, DOUBLE_EX):
+        assert exercise.try_answer(exercise.reference(ns), ns).correct
+    assert QUESTION_EX.try_answer(QUESTION_EX.answer).correct
+
+
+def test_importing_exercises_does_not_import_keras():
+    code = ("import sys, course_utils.exercises; "
+            "sys.exit(int(any(m in sys.modules for m in ('keras', 'tensorflow'))))")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# --------------------------------------------------------------------------- Keras models
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return pytest.importorskip("keras", reason="keras is not installed: the model checks need keras 3 (see requirements.txt)")
+
+
+MODEL_SOLUTION = """
+model = keras.Sequential([
+    keras.Input(shape=(10,)),
+    keras.layers.Embedding(50, 8),
+    keras.layers.LSTM(4),
+    keras.layers.Dropout(0.2),
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+"""
+MODEL_EX = ModelExercise(number=19, name="model", title="A small sentiment LSTM", solution=MODEL_SOLUTION)
+SHAPES_ONLY_EX = ModelExercise(number=20, name="model", title="Shapes only", solution=MODEL_SOLUTION, config_keys=())
+
+
+def build(keras, *layers, input_shape=(10,)):
+    return keras.Sequential([keras.Input(shape=input_shape), *layers])
+
+
+def test_model_correct_and_blank(keras):
+    namespace = {"keras": keras}
+    assert MODEL_EX.try_answer(MODEL_EX.reference(namespace), namespace).correct
+    functional_input = keras.Input(shape=(10,))
+    x = keras.layers.Embedding(50, 8)(functional_input)
+    x = keras.layers.Dropout(0.2)(keras.layers.LSTM(4)(x))
+    functional = keras.Model(functional_input, keras.layers.Dense(1, activation="sigmoid")(x))
+    assert MODEL_EX.try_answer(functional, namespace).correct
+    namespace["model"] = ...
+    assert MODEL_EX.check(namespace=namespace).outcome is Outcome.NOT_ATTEMPTED
+    assert isinstance(namespace["model"], keras.Model)
+    assert MODEL_EX.check(namespace=namespace).outcome is Outcome.NOT_ATTEMPTED
+
+
+def test_model_typical_mistakes(keras):
+    L = keras.layers
+    cases = [
+        (build(keras, L.Embedding(50, 8), L.SimpleRNN(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid")),
+         "Layer 2 of `model` is SimpleRNN, but it should be LSTM"),
+        (build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dense(1, activation="sigmoid")),
+         "has 3 layers (Embedding, LSTM, Dense), but it should have 4 (Embedding, LSTM, Dropout, Dense)"),
+        (build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.5), L.Dense(1, activation="sigmoid")),
+         "Layer 3 (Dropout) has rate=0.5, but it should be rate=0.2"),
+        (build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1)),
+         "Layer 4 (Dense) has activation='linear', but it should be activation='sigmoid'"),
+        (build(keras, L.Embedding(50, 8), L.LSTM(4, return_sequences=True), L.Dropout(0.2), L.Dense(1, activation="sigmoid")),
+         "return_sequences=True"),
+        (keras.Sequential([L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid")]),
+         "not built yet"),
+        (L.Dense(1), "should be a Keras model (for example `keras.Sequential([...])`), but it is a Dense"),
+        (keras.Sequential, "should be a Keras model (for example `keras.Sequential([...])`), but it is a class"),
+    ]
+    for answer, words in cases:
+        result = MODEL_EX.try_answer(answer, {"keras": keras})
+        assert result.outcome is Outcome.INCORRECT
+        assert words in result.message
+
+
+def test_model_shapes_and_parameter_counts(keras):
+    L = keras.layers
+    namespace = {"keras": keras}
+    wrong_length = build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid"),
+                         input_shape=(12,))
+    assert "Layer 1 (Embedding) outputs shape (None, 12, 8), but it should output (None, 10, 8)" in \
+        SHAPES_ONLY_EX.try_answer(wrong_length, namespace).message
+    no_bias = build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid", use_bias=False))
+    assert "Layer 4 (Dense) has 4 parameters, but it should have 5" in MODEL_EX.try_answer(no_bias, namespace).message
+    small_vocabulary = build(keras, L.Embedding(40, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid"))
+    assert "has 320 parameters, but it should have 400" in SHAPES_ONLY_EX.try_answer(small_vocabulary, namespace).message
+
+
+@pytest.mark.parametrize("answer", GARBAGE, ids=lambda a: type(a).__name__)
+def test_model_garbage_never_crashes(keras, answer):
+    result = MODEL_EX.try_answer(answer, {"keras": keras})
+    assert result.outcome is Outcome.INCORRECT and "should be a Keras model" in result.message
+
+
+def test_module_exports_are_importable():
+    for name in exercises.__all__:
+        assert hasattr(exercises, name)
