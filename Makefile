@@ -31,7 +31,7 @@ data: install
 	$(BIN)/python -m course_utils.data prepare
 
 lab: data
-	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks 00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: install
 	$(BIN)/python -m course_utils.data prepare --offline

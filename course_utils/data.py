@@ -237,7 +237,7 @@ def find_source(*, allow_download: bool = True, progress: bool = True) -> tuple[
             prepare_sst(progress=progress)
             return "sst", f"built from the Stanford Sentiment Treebank in {config.sst_dir()}"
         except (DownloadError, DataFileError) as error:
-            return "sample", f"no Kaggle files in {kaggle}, and the treebank could not be fetched: {error}"
+            return "sample", f"no Kaggle files in {kaggle}, and the treebank could not be fetched: {str(error).rstrip('.')}"
     sst = config.sst_dir()
     if (sst / "train.tsv").is_file() and (sst / "test.tsv").is_file():
         return "sst", f"built from the Stanford Sentiment Treebank in {sst}"
