@@ -10,9 +10,10 @@ mechanical. For notebook ``NN_name.ipynb`` whose cells check ``ex1`` ... ``exK``
 - each exercise cell leaves a blank for the learner (``name = ...`` or a function whose body is ``...``);
 - ``tests/test_lesson_NN.py`` calls ``assert_exercise(exN, ...)`` (from ``tests/lesson_checks.py``) in a
   test function for every exercise; that helper asserts the solution passes and every one of at
-  least two mistakes fails with its message. A test that instead calls ``exN.try_answer(...)`` at
-  least three times (the solution and two mistakes) is accepted too, but ``assert_exercise`` is the
-  way to write new ones.
+  least two mistakes fails with its message. Older tests that try answers one by one are accepted
+  too when their test functions make at least three calls on ``exN`` (``exN.try_answer(...)``, or a
+  local helper called as ``helper(exN, ...)``: the solution and two mistakes), but that count cannot
+  see what each call asserts, so ``assert_exercise`` is the way to write new ones.
 
 So a test fails when a notebook has an exercise with no such test.
 """
@@ -36,6 +37,7 @@ LESSON_MODULES = sorted((REPO / "course_utils" / "lessons").glob("l[0-9][0-9].py
 CHECK_LINE = re.compile(r"^\s*ex(\d+)\.check\(\)\s*(?:#.*)?$", re.M)
 LESSON_MODULE = re.compile(r"^course_utils\.lessons\.l(\d\d)$")
 HELPER = "assert_exercise"
+HANDLE = re.compile(r"^ex\d+$")
 MIN_MISTAKES = 2
 
 
@@ -105,7 +107,7 @@ class LessonTestUse:
     """What tests/test_lesson_NN.py does with each exercise."""
 
     helper_calls: dict[str, list[ast.Call]] = field(default_factory=dict)  # "exN" -> assert_exercise calls in tests
-    try_answer_calls: dict[str, int] = field(default_factory=dict)  # "exN" -> exN.try_answer(...) call sites
+    other_calls: dict[str, int] = field(default_factory=dict)  # "exN" -> exN.try_answer(...) / f(exN, ...) call sites
     imports_helper: bool = False
 
 
@@ -128,10 +130,13 @@ def read_test(path: Path) -> LessonTestUse:
                     (k.value for k in node.keywords if k.arg == "exercise"), None)
                 if isinstance(target, ast.Name):
                     coverage.helper_calls.setdefault(target.id, []).append(node)
-            elif (callee_name == "try_answer" and isinstance(callee, ast.Attribute)
-                  and isinstance(callee.value, ast.Name)):
-                handle = callee.value.id
-                coverage.try_answer_calls[handle] = coverage.try_answer_calls.get(handle, 0) + 1
+            else:
+                handles = {arg.id for arg in node.args if isinstance(arg, ast.Name) and HANDLE.match(arg.id)}
+                if (callee_name in ("try_answer", "check") and isinstance(callee, ast.Attribute)
+                        and isinstance(callee.value, ast.Name) and HANDLE.match(callee.value.id)):
+                    handles.add(callee.value.id)
+                for handle in handles:
+                    coverage.other_calls[handle] = coverage.other_calls.get(handle, 0) + 1
     return coverage
 
 
@@ -214,7 +219,7 @@ def lesson_test_problems(notebook: NotebookExercises, module: ModuleType, test_p
         exercise = getattr(module, handle, None)
         reveal_only = isinstance(exercise, QuestionExercise) and exercise.name is None
         calls = use.helper_calls.get(handle, [])
-        tries = use.try_answer_calls.get(handle, 0)
+        tries = use.other_calls.get(handle, 0)
         if calls:
             counts = [literal_mistakes(call) for call in calls]
             if not reveal_only and all(c is not None and c < MIN_MISTAKES for c in counts):
@@ -291,6 +296,10 @@ def test_ex2():
     assert "x" in ex2.try_answer(2).message
     assert "y" in ex2.try_answer(3).message
 
+def test_ex4():
+    assert answer(ex4, "solution").correct
+    assert "a" in answer(ex4, "wrong").message and "b" in answer(ex4, "other").message
+
 def helper():
     assert_exercise(ex3, mistakes=[(1, "a"), (2, "b")])  # not a test: never runs on its own
 '''
@@ -299,7 +308,7 @@ def helper():
     coverage = read_test(path)
     assert coverage.imports_helper
     assert list(coverage.helper_calls) == ["ex1"] and literal_mistakes(coverage.helper_calls["ex1"][0]) == 2
-    assert coverage.try_answer_calls == {"ex2": 3}
+    assert coverage.other_calls == {"ex2": 3, "ex4": 3}
 
 
 FAKE_EX1 = QuestionExercise(number=1, title="Pick", explanation="Because.", choices={"a": "A", "b": "B"}, answer="a",
