@@ -65,3 +65,27 @@ def test_the_notebooks_inline_cleaning_is_clean_2019():
     assert namespace["replacements_2019"] == CONTRACTIONS_2019
     for text in ["It 's the director 's film", "i ca n't , wo n't", "Can't! Cannot? let\u2019s go ...", "a \\s+ b  c"]:
         assert namespace["clean_text"](text) == clean_2019(text)
+
+
+def exercise_cells(notebook: Path) -> dict[str, str]:
+    """``{"ex1": source, ...}`` for the notebook's exercise cells (the cells that call ``exN.check()``)."""
+    import re
+
+    cells = json.loads(notebook.read_text())["cells"]
+    found = {}
+    for cell in cells:
+        source = "".join(cell["source"])
+        match = re.search(r"^(ex\d+)\.check\(\)$", source, re.M)
+        if cell["cell_type"] == "code" and match:
+            found[match[1]] = source
+    return found
+
+
+def test_the_notebook_has_every_exercise_blank_with_check_hint_and_solution():
+    cells = exercise_cells(NOTEBOOK)
+    assert sorted(cells) == [f"ex{e.number}" for e in EXERCISES]
+    for exercise in EXERCISES:
+        source = cells[f"ex{exercise.number}"]
+        assert f"# ex{exercise.number}.hint()" in source and f"# ex{exercise.number}.solution()" in source
+        blank = f"def {exercise.name}(" if exercise.kind == "function" else f"{exercise.name} = ..."
+        assert blank in source and "..." in source

@@ -79,3 +79,16 @@ def test_ex4_recall_of_the_positive_class():
 
 def test_every_exercise_is_listed():
     assert EXERCISES == [ex1, ex2, ex3, ex4]
+
+
+def test_the_notebook_has_every_exercise_blank_with_check_hint_and_solution():
+    from pathlib import Path
+
+    from test_lesson_04 import exercise_cells
+
+    cells = exercise_cells(Path(__file__).resolve().parents[1] / "notebooks" / "05_sentiment_lstm.ipynb")
+    assert sorted(cells) == [f"ex{e.number}" for e in EXERCISES]
+    for exercise in EXERCISES:
+        source = cells[f"ex{exercise.number}"]
+        assert f"# ex{exercise.number}.hint()" in source and f"# ex{exercise.number}.solution()" in source
+        assert f"{exercise.name} = ..." in source
