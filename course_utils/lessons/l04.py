@@ -1,0 +1,65 @@
+"""Exercises of notebook 04, text to sequences."""
+from course_utils.exercises import FunctionExercise, ValueExercise
+
+ex1 = FunctionExercise(
+    number=1,
+    name="expand_nt",
+    title="Fix the n't bug",
+    solution='''
+def expand_nt(text):
+    text = text.replace("ca n't", "can n't").replace("wo n't", "will n't")
+    return text.replace("n't", "not")
+''',
+    probes=[
+        ("i ca n't believe it",),
+        ("it wo n't last",),
+        ("it is n't bad",),
+        ("ca n't , wo n't , does n't",),
+        ("nothing to change here",),
+        ("",),
+    ],
+    hints=[
+        "The treebank writes *can't* as `ca n't` and *won't* as `wo n't`: the stems `ca` and `wo` need fixing "
+        "as well as `n't`.",
+        "Fix the stems first (`ca n't` -> `can n't`, `wo n't` -> `will n't`), then turn every `n't` into `not`, "
+        "with `str.replace`.",
+    ],
+    diagnosers=[
+        (lambda got, expected: "ca not" in got or "wo not" in got,
+         "`ca n't` became `ca not` (or `wo n't` `wo not`), the 2019 bug: the stem must become `can` (or `will`)."),
+        (lambda got, expected: "  " in got or got != got.strip(),
+         "your result has a double space, or a space at an end: replace `n't` with `not`, not with ` not`."),
+        (lambda got, expected: "n't" in got, "an `n't` is still there: every `n't` should become `not`."),
+    ],
+)
+
+ex2 = ValueExercise(
+    number=2,
+    name="padded_length",
+    title="How long must the padded rows be?",
+    solution="padded_length = max(len(sequence) for sequence in sequences)",
+    hints=[
+        "`sequences` holds one list of word indices per phrase; the padded rows must fit the longest.",
+        "`max(len(sequence) for sequence in sequences)`.",
+    ],
+    diagnosers=[
+        (lambda answer, expected: answer > 1000 and answer != expected,
+         "that is about the number of phrases; `padded_length` is the length of the longest sequence."),
+        (lambda answer, expected: expected < answer <= 1000 and answer >= 2 * expected,
+         "that is longer than any sequence: count the word indices in each sequence, not the characters of"
+         " each phrase."),
+    ],
+)
+
+ex3 = ValueExercise(
+    number=3,
+    name="y_train",
+    title="One-hot encode the labels",
+    solution='y_train = keras.utils.to_categorical(train["Sentiment"], num_classes=5).astype("float32")',
+    hints=[
+        "Each label 0-4 becomes a row of five numbers: all 0 except a 1 in the label's column.",
+        '`keras.utils.to_categorical(train["Sentiment"], num_classes=5)` does it (or `np.eye(5)[labels]`).',
+    ],
+)
+
+EXERCISES = [ex1, ex2, ex3]

@@ -1,0 +1,94 @@
+"""Notebook 05's exercises: each solution passes, typical mistakes fail with the right message."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils.exercises import Outcome
+from course_utils.lessons.l05 import EXERCISES, ex1, ex2, ex3, ex4
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return pytest.importorskip("keras")
+
+
+@pytest.fixture
+def model_namespace(keras):
+    return {"keras": keras, "MAX_LEN": 12}
+
+
+def build(keras, *layers, max_len=12):
+    return keras.Sequential([keras.Input(shape=(max_len,)), *layers])
+
+
+def test_ex1_reference_is_the_2019_model(model_namespace):
+    model = ex1.reference(model_namespace)
+    assert [type(layer).__name__ for layer in model.layers] == ["Embedding", "LSTM", "Dense", "Dense"]
+    assert model.count_params() == 2_689_541  # 2,097,152 + 525,312 + 65,792 + 1,285
+    assert ex1.try_answer(model, model_namespace).correct
+
+
+def test_ex1_mistakes(keras, model_namespace):
+    L = keras.layers
+    no_hidden = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
+                      L.Dense(5, activation="softmax"))
+    assert "has 3 layers" in ex1.try_answer(no_hidden, model_namespace).message
+    gru = build(keras, L.Embedding(8192, 256), L.GRU(256, dropout=0.3, recurrent_dropout=0.3),
+                L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
+    assert "is GRU, but it should be LSTM" in ex1.try_answer(gru, model_namespace).message
+    no_recurrent_dropout = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3),
+                                 L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
+    assert "recurrent_dropout=0.3" in ex1.try_answer(no_recurrent_dropout, model_namespace).message
+    small_vocabulary = build(keras, L.Embedding(8000, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
+                             L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
+    assert "input_dim=8192" in ex1.try_answer(small_vocabulary, model_namespace).message
+    sigmoid = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
+                    L.Dense(256, activation="relu"), L.Dense(5, activation="sigmoid"))
+    assert "activation='softmax'" in ex1.try_answer(sigmoid, model_namespace).message
+    unbuilt = keras.Sequential([L.Embedding(8192, 256), L.LSTM(256), L.Dense(256), L.Dense(5)])
+    assert "not built" in ex1.try_answer(unbuilt, model_namespace).message
+    assert ex1.try_answer(..., model_namespace).outcome is Outcome.NOT_ATTEMPTED
+
+
+def test_ex2_lstm_parameters():
+    assert ex2.try_answer(525_312).correct
+    assert "biases" in ex2.try_answer(4 * 2 * 256 * 256).message
+    assert "one gate" in ex2.try_answer(256 * 256 + 256 * 256 + 256).message
+    assert "recurrent weights" in ex2.try_answer(4 * (256 * 256 + 256)).message
+
+
+def test_ex3_read_the_confusion_matrix():
+    assert ex3.try_answer("a").correct
+    assert "precision" in ex3.try_answer("b").message
+    assert "rare" in ex3.try_answer("c").message
+    assert ex3.try_answer(...).outcome is Outcome.NOT_ATTEMPTED
+
+
+def test_ex4_recall_of_the_positive_class():
+    cm = np.array([[5, 2, 1, 0, 0], [1, 9, 3, 1, 0], [0, 2, 30, 4, 1], [0, 0, 5, 12, 3], [0, 0, 1, 6, 7]])
+    namespace = {"cm": cm, "np": np}
+    assert ex4.reference(namespace) == pytest.approx(7 / 14)
+    assert ex4.try_answer(7 / 14, namespace).correct
+    precision = ex4.try_answer(7 / 11, namespace)
+    assert precision.outcome is Outcome.INCORRECT and "precision" in precision.message
+    assert "percentage" in ex4.try_answer(50.0, namespace).message
+    assert "expected value" in ex4.try_answer(0.9, namespace).message
+    assert ex4.try_answer(..., namespace).outcome is Outcome.NOT_ATTEMPTED
+
+
+def test_every_exercise_is_listed():
+    assert EXERCISES == [ex1, ex2, ex3, ex4]
+
+
+def test_the_notebook_has_every_exercise_blank_with_check_hint_and_solution():
+    from pathlib import Path
+
+    from test_lesson_04 import exercise_cells
+
+    cells = exercise_cells(Path(__file__).resolve().parents[1] / "notebooks" / "05_sentiment_lstm.ipynb")
+    assert sorted(cells) == [f"ex{e.number}" for e in EXERCISES]
+    for exercise in EXERCISES:
+        source = cells[f"ex{exercise.number}"]
+        assert f"# ex{exercise.number}.hint()" in source and f"# ex{exercise.number}.solution()" in source
+        assert f"{exercise.name} = ..." in source
