@@ -21,8 +21,10 @@ from lab_driver import (
     LabServer,
     NotebookRun,
     browser_problem,
+    close_and_shut_down,
     new_page,
     open_and_run,
+    open_lab,
     save_failure,
 )
 
@@ -39,12 +41,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip without a browser; run each widget test right after the test of its notebook.
+
+    With that order one notebook's kernel at a time is alive (its page closes when the last test
+    using it is done), so the suite needs no more memory than the biggest notebook.
+    """
     problem = browser_problem()
-    for item in items:
-        if not _is_browser_test(item):
-            continue
+    browser = [(slot, item) for slot, item in enumerate(items) if _is_browser_test(item)]
+    for _, item in browser:
         if problem and not REQUIRED:
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {problem}"))
+    ordered = sorted(browser, key=lambda pair: (used_notebook(pair[1]) or "~", pair[0]))
+    for (slot, _), (_, item) in zip(browser, ordered):
+        items[slot] = item
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -93,10 +102,12 @@ def browser_context(lab_server: LabServer) -> Iterator[Any]:
 
 
 class NotebookRuns:
-    """Each notebook is run once per session and kept while a collected test still needs it.
+    """One JupyterLab page in which each notebook is opened, run once, and closed when done.
 
     The notebook test and the widget tests share a run, so a notebook with a widget runs once;
-    when the last test that uses a notebook is done, its page closes and its kernel ends.
+    when the last test that uses a notebook is done, File > Close and Shut Down Notebook ends its
+    kernel. After a failure the page is thrown away and the next notebook gets a fresh one, so one
+    stuck dialog cannot fail the tests after it.
     """
 
     def __init__(self, context: Any, server: LabServer, pending: Counter[str]) -> None:
@@ -104,36 +115,49 @@ class NotebookRuns:
         self.server = server
         self.pending = pending
         self.runs: dict[str, NotebookRun] = {}
-        self.pages: dict[str, tuple[Any, list[str]]] = {}
         self.failed: dict[str, str] = {}
+        self.page: Any = None
+        self.console: list[str] = []
+        self.suspect = False
+
+    def lab_page(self) -> Any:
+        if self.page is None or self.page.is_closed():
+            self.page, self.console = new_page(self.context)
+            open_lab(self.page, self.server)
+        return self.page
 
     def get(self, notebook: str) -> NotebookRun:
         if notebook in self.failed:
             raise AssertionError(f"{notebook} did not run in JupyterLab: {self.failed[notebook]}")
         if notebook not in self.runs:
-            page, console = self.pages[notebook] = new_page(self.context)
+            page = self.lab_page()
             try:
-                saved, seconds = open_and_run(page, self.server, notebook)
+                saved, load_seconds, seconds = open_and_run(page, self.server, notebook)
             except Exception as problem:
                 self.failed[notebook] = f"{type(problem).__name__}: {problem}".splitlines()[0]
                 raise
-            self.runs[notebook] = NotebookRun(notebook, page, saved, seconds, console)
+            self.runs[notebook] = NotebookRun(notebook, page, saved, load_seconds, seconds, self.console)
         return self.runs[notebook]
 
-    def done_with(self, notebook: str) -> None:
+    def done_with(self, notebook: str, failed: bool) -> None:
+        """One test that uses ``notebook`` is over; close the notebook after the last one."""
         self.pending[notebook] -= 1
-        if self.pending[notebook] <= 0:
-            self.close(notebook)
+        self.suspect = self.suspect or failed or notebook in self.failed
+        if self.pending[notebook] > 0 or self.page is None:
+            return
+        if not self.suspect and notebook in self.runs:
+            try:
+                close_and_shut_down(self.page, notebook)
+            except Exception:  # noqa: BLE001 - a page that cannot close a notebook is not reused
+                self.suspect = True
+        if self.suspect:
+            self.page.close()
+            self.page, self.suspect = None, False
+        self.server.shut_down_kernel_of(f"notebooks/{notebook}")  # in case the page did not
 
-    def close(self, notebook: str) -> None:
-        page, _ = self.pages.pop(notebook, (None, None))
-        if page is not None and not page.is_closed():
-            page.close()
-        self.server.shut_down_kernel_of(f"notebooks/{notebook}")
-
-    def close_all(self) -> None:
-        for notebook in list(self.pages):
-            self.close(notebook)
+    def close(self) -> None:
+        if self.page is not None and not self.page.is_closed():
+            self.page.close()
 
 
 def used_notebook(item: pytest.Item) -> str | None:
@@ -146,7 +170,7 @@ def notebook_runs(request: pytest.FixtureRequest, browser_context: Any, lab_serv
     pending = Counter(n for n in map(used_notebook, request.session.items) if n)
     runs = NotebookRuns(browser_context, lab_server, pending)
     yield runs
-    runs.close_all()
+    runs.close()
 
 
 @pytest.fixture
@@ -165,10 +189,9 @@ def run_notebook(request: pytest.FixtureRequest, lab_server: LabServer, notebook
     yield run
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
-        page, console = notebook_runs.pages.get(notebook, (None, None)) if notebook else (None, None)
-        saved = save_failure(page, lab_server, request.node.name, console)
+        saved = save_failure(notebook_runs.page, lab_server, request.node.name, notebook_runs.console)
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"\n{request.node.name} failed; saved " + ", ".join(str(p) for p in saved))
     if notebook:
-        notebook_runs.done_with(notebook)
+        notebook_runs.done_with(notebook, failed=bool(report and report.failed))

@@ -1,9 +1,10 @@
 """Drive the course in JupyterLab the way a learner does: a real server, a real Chromium, real clicks.
 
 ``LabServer`` starts JupyterLab from the course's own environment on 127.0.0.1 (a free port, a
-random token) over a temporary copy of the notebooks. ``open_and_run`` opens one notebook in a
-fresh page, runs it with the menu (Run > Run All Cells), waits for the kernel and saves it;
-``NotebookRun`` then says what the page shows: errors, images, widgets.
+random token) over a temporary copy of the notebooks. ``open_and_run`` opens one notebook from
+the file browser, runs it with the menu (Run > Run All Cells), waits for the kernel and saves it;
+``NotebookRun`` then says what the page shows: errors, images, widgets. ``close_and_shut_down``
+closes it the way a learner does, so the next notebook opens in the same JupyterLab.
 """
 from __future__ import annotations
 
@@ -185,7 +186,8 @@ class NotebookRun:
     name: str
     page: Any  # playwright.sync_api.Page
     saved: dict  # the notebook file as JupyterLab saved it after the run
-    seconds: float
+    load_seconds: float  # opening the notebook until its kernel was idle
+    seconds: float  # Run All Cells until the kernel was idle again
     console: list[str] = field(default_factory=list)
 
     @property
@@ -238,7 +240,7 @@ class NotebookRun:
 
 
 def panel(page: Any) -> Any:
-    """The notebook panel the page shows (one notebook per page in these tests)."""
+    """The notebook panel the page shows (the tests open one notebook at a time)."""
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
 
 
@@ -251,26 +253,53 @@ def new_page(context: Any) -> tuple[Any, list[str]]:
     return page, console
 
 
-def open_and_run(page: Any, server: LabServer, notebook: str) -> tuple[dict, float]:
-    """Open ``notebooks/<notebook>`` in the page, Run > Run All Cells, wait, save.
+def open_lab(page: Any, server: LabServer) -> None:
+    """Load JupyterLab with the file browser in ``notebooks/``, as ``make lab`` shows it."""
+    # ?reset starts from an empty workspace: nothing from an earlier page is restored.
+    page.goto(f"{server.url}/lab/workspaces/course-tests/tree/notebooks?reset&token={server.token}", timeout=LOAD_TIMEOUT_MS)
+    page.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD_TIMEOUT_MS)
 
-    Returns the notebook as JupyterLab saved it and the seconds the run took.
+
+def menu(page: Any, top: str, item: str | re.Pattern[str]) -> None:
+    """Click a menu item, e.g. Run > Run All Cells."""
+    page.locator("#jp-MainMenu").get_by_text(top, exact=True).click()
+    page.locator(".lm-Menu-itemLabel").get_by_text(item, exact=True).click()
+
+
+def open_and_run(page: Any, server: LabServer, notebook: str) -> tuple[dict, float, float]:
+    """Open ``notebooks/<notebook>`` from the file browser, Run > Run All Cells, wait, save.
+
+    Returns the notebook as JupyterLab saved it, the seconds until its kernel was ready and the
+    seconds the run took.
     """
-    path = f"notebooks/{notebook}"
-    # A workspace of its own per notebook, so nothing from an earlier page is restored.
-    workspace = re.sub(r"\W", "-", notebook)
-    page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{path}?token={server.token}", timeout=LOAD_TIMEOUT_MS)
-    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    opened = time.monotonic()
+    page.locator(".jp-DirListing-item").filter(has_text=notebook).dblclick()
+    page.locator(".lm-DockPanel .lm-TabBar-tab.jp-mod-current").filter(has_text=notebook).wait_for(timeout=LOAD_TIMEOUT_MS)
+    panel(page).locator(".jp-Cell").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     # Like a learner, wait for the status bar to say the kernel is idle: running cells before the
     # kernel is connected makes JupyterLab ask which kernel to use.
     kernel = page.locator('.jp-StatusBar-TextItem[title^="Change kernel"]')
     kernel.filter(has_text=re.compile(r"\| Idle$")).wait_for(timeout=LOAD_TIMEOUT_MS)
     start = time.monotonic()
-    page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    menu(page, "Run", "Run All Cells")
     wait_until_done(page, RUN_TIMEOUT_S)
     seconds = time.monotonic() - start
-    return save(page, server, path), seconds
+    return save(page, server, f"notebooks/{notebook}"), start - opened, seconds
+
+
+def close_and_shut_down(page: Any, notebook: str, timeout_s: float = 30) -> None:
+    """File > Close and Shut Down Notebook, answering its dialogs (discarding unsaved widget state)."""
+    menu(page, "File", "Close and Shut Down Notebook…")
+    tab = page.locator(".lm-DockPanel .lm-TabBar-tab").filter(has_text=notebook)
+    dialog = page.locator(".jp-Dialog")
+    deadline = time.monotonic() + timeout_s
+    while tab.count():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{notebook} did not close within {timeout_s:.0f} s")
+        if dialog.count():
+            discard = dialog.locator("button", has_text="Discard")
+            (discard if discard.count() else dialog.locator(".jp-mod-accept")).first.click()
+        page.wait_for_timeout(200)
 
 
 # True when no cell is queued or running and the notebook's execution indicator says idle.
@@ -298,10 +327,9 @@ def wait_until_done(page: Any, timeout_s: float) -> None:
 
 def save(page: Any, server: LabServer, path: str) -> dict:
     """File > Save Notebook, then read the file JupyterLab wrote."""
-    page.locator("#jp-MainMenu").get_by_text("File", exact=True).click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Save Notebook", exact=True).click()
+    menu(page, "File", "Save Notebook")
     page.wait_for_function(
-        "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=30_000
+        "() => !document.querySelector('.lm-DockPanel .lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=30_000
     )
     return json.loads((server.root / path).read_text(encoding="utf-8"))
 

@@ -39,5 +39,5 @@ def test_notebook_runs_in_jupyterlab(notebook: str, run_notebook) -> None:
 
     problems = run.widget_problems()
     assert not problems, f"{notebook}: widgets did not render:\n" + "\n".join(problems)
-    print(f"{notebook}: ran in {run.seconds:.0f} s in JupyterLab, {images} images")
+    print(f"{notebook}: opened in {run.load_seconds:.0f} s, ran in {run.seconds:.0f} s in JupyterLab, {images} images")
 

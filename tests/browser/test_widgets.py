@@ -11,6 +11,8 @@ The CSS classes are the ones each widget module lists in its docstring.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -54,9 +56,25 @@ def widget_param(widget: Widget) -> object:
     return pytest.param(widget, notebook, marks=marks, id=widget.name)
 
 
-# What the output shows: its text and the images in it (a redrawn plot has a new data URL).
-LOOK = """el => el.innerText + '\\n' + [...el.querySelectorAll('img')].map(i => i.src.slice(-200)).join('|')
-    + [...el.querySelectorAll('svg')].map(s => s.innerHTML.length).join('|')"""
+# What the output shows: its text, and a fingerprint of the pixels of each image in it (an
+# ipywidgets Image gets a new blob URL on every update, so URLs say nothing). The output may
+# itself be an <img>.
+LOOK = """el => {
+    const imgs = el.matches('img') ? [el] : [...el.querySelectorAll('img')];
+    const pixels = img => {
+        if (!img.complete || !img.naturalWidth) return 'loading';
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth;
+        canvas.height = img.naturalHeight;
+        const context = canvas.getContext('2d');
+        context.drawImage(img, 0, 0);
+        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        let hash = 2166136261;
+        for (let i = 0; i < data.length; i++) { hash ^= data[i]; hash = Math.imul(hash, 16777619); }
+        return `image ${canvas.width}x${canvas.height} #${(hash >>> 0).toString(16)}`;
+    };
+    return [el.innerText.trim(), ...imgs.map(pixels)].join('\\n');
+}"""
 
 
 class WidgetOnPage:
@@ -79,21 +97,23 @@ class WidgetOnPage:
     def look(self) -> str:
         return self.output.evaluate(LOOK)
 
-    def settled(self, changed_from: str | None = None, back_to: str | None = None) -> str:
-        """Wait until the output has changed (or is back to a look), then until it stops changing."""
-        handle = self.output.element_handle()
-        if changed_from is not None:
-            self.page.wait_for_function(f"([el, old]) => ({LOOK})(el) !== old", arg=[handle, changed_from], timeout=REACT_TIMEOUT_MS)
-        if back_to is not None:
-            self.page.wait_for_function(f"([el, old]) => ({LOOK})(el) === old", arg=[handle, back_to], timeout=REACT_TIMEOUT_MS)
-        now = self.look()
-        for _ in range(40):  # every key press or keystroke may queue one more redraw
-            self.page.wait_for_timeout(250)
-            later = self.look()
-            if later == now:
+    def settled(self, until: Callable[[str], bool] = lambda look: True, timeout_ms: int = REACT_TIMEOUT_MS) -> str:
+        """The output once ``until(look)`` holds and the look stayed the same for half a second.
+
+        Every key press or keystroke may queue one more redraw, so a single change is not the end.
+        Raises TimeoutError when that does not happen in time.
+        """
+        deadline = time.monotonic() + timeout_ms / 1000
+        previous, steady_since = None, time.monotonic()
+        while True:
+            now = self.look()
+            if now != previous:
+                previous, steady_since = now, time.monotonic()
+            elif until(now) and "loading" not in now and time.monotonic() - steady_since >= 0.5:
                 return now
-            now = later
-        return now
+            if time.monotonic() > deadline:
+                raise TimeoutError(now)
+            self.page.wait_for_timeout(150)
 
     def screenshot(self, step: str) -> None:
         self.step += 1
@@ -106,20 +126,20 @@ class WidgetOnPage:
 
     def expect_change(self, before: str, action: str) -> str:
         try:
-            return self.settled(changed_from=before)
-        except Exception:  # the Playwright timeout, said in the learner's terms
+            return self.settled(lambda look: look != before)
+        except TimeoutError:
             raise AssertionError(
                 f"the {self.widget.title}'s output ({self.widget.output}) did not change after {action}; "
-                f"it still shows:\n{before.strip()[:500]}"
+                f"it still shows:\n{before[:500]}"
             ) from None
 
-    def expect_back(self, before: str, after: str, action: str) -> None:
+    def expect_back(self, before: str, action: str) -> None:
         try:
-            self.settled(back_to=before)
-        except Exception:
+            self.settled(lambda look: look == before)
+        except TimeoutError as shown:
             raise AssertionError(
-                f"after {action} the {self.widget.title} should show what it showed at first:\n{before.strip()[:500]}\n"
-                f"but it shows:\n{self.look().strip()[:500]}"
+                f"after {action} the {self.widget.title} should show what it showed at first:\n{before[:500]}\n"
+                f"but it shows:\n{str(shown)[:500]}"
             ) from None
 
 
@@ -138,39 +158,66 @@ def drive_planner(shown: WidgetOnPage) -> None:
     box.click()
     assert box.is_checked() != was_ticked, f"clicking the checkbox of {label} did not toggle it"
     action = f"{'unticking' if was_ticked else 'ticking'} {label}"
-    after = shown.expect_change(before, action)
+    shown.expect_change(before, action)
     shown.screenshot(f"{'untick' if was_ticked else 'tick'}-{label.lower()}")
     box.click()
-    shown.expect_back(before, after, f"{action} and back")
+    shown.expect_back(before, f"{action} and back")
+
+
+def value_of(shown: WidgetOnPage, css: str) -> float:
+    cell = panel(shown.page).locator(css)
+    assert cell.count() == 1, f"the {shown.widget.title} shows {cell.count()} elements {css!r}, not 1"
+    return float(cell.inner_text().strip())
+
+
+def gate_values(shown: WidgetOnPage) -> dict[str, float]:
+    return {gate: value_of(shown, f".course-gates-value-{gate}") for gate in "figoch"}
+
+
+def slider_named(shown: WidgetOnPage, name: str):
+    slider = panel(shown.page).locator(f".course-gates-slider-{name}")
+    assert slider.count() == 1, f"the gate explorer shows no slider .course-gates-slider-{name}"
+    return slider
+
+
+def press(slider, key: str, times: int) -> None:
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
 
 
 def drive_gates(shown: WidgetOnPage) -> None:
-    """Move every gate slider with the keyboard, then back: each move changes the output."""
-    sliders = shown.controls
-    assert sliders.count() > 0
-    for i in range(sliders.count()):
-        slider = sliders.nth(i)
-        gate = next((c.removeprefix("course-gates-slider-") for c in (slider.get_attribute("class") or "").split() if c.startswith("course-gates-slider-")), str(i))
-        handle = slider.locator(".noUi-handle").first
-        start_value = readout(slider)
-        before = shown.settled()
-        handle.focus()
-        key, back = "ArrowRight", "ArrowLeft"
-        for _ in range(10):
-            handle.press(key)
-        if readout(slider) == start_value:  # already at its maximum: move it down instead
-            key, back = "ArrowLeft", "ArrowRight"
-            for _ in range(10):
-                handle.press(key)
-        moved_to = readout(slider)
-        assert moved_to != start_value, f"the {gate} slider did not move with the arrow keys (still {start_value})"
-        action = f"moving the {gate} slider from {start_value} to {moved_to}"
-        after = shown.expect_change(before, action)
-        shown.screenshot(f"{gate}-{moved_to}")
-        for _ in range(10):
-            handle.press(back)
-        assert readout(slider) == start_value, f"the {gate} slider did not come back to {start_value}"
-        shown.expect_back(before, after, f"{action} and back")
+    """Raise the forget gate's bias with the keyboard: f (and the plot) go up, i, g and o do not move;
+    lower it back: everything is as before. Then move the input x and press Reset."""
+    b_f = slider_named(shown, "b_f")
+    start_bias, start = readout(b_f), gate_values(shown)
+    before = shown.settled()
+    press(b_f, "ArrowRight", 10)
+    raised = readout(b_f)
+    assert raised != start_bias, f"the b_f slider did not move with the arrow keys (still {start_bias})"
+    shown.expect_change(before, f"raising the forget bias b_f from {start_bias} to {raised}")
+    now = gate_values(shown)
+    shown.screenshot(f"b_f-{raised}")
+    assert now["f"] > start["f"], f"raising b_f from {start_bias} to {raised} should open the forget gate: f went {start['f']} -> {now['f']}"
+    for gate in "igo":
+        assert now[gate] == start[gate], f"b_f belongs to the forget gate, but moving it changed {gate}: {start[gate]} -> {now[gate]}"
+    press(b_f, "ArrowLeft", 10)
+    assert readout(b_f) == start_bias, f"b_f did not come back to {start_bias} (shows {readout(b_f)})"
+    shown.expect_back(before, f"raising b_f to {raised} and lowering it back to {start_bias}")
+    assert gate_values(shown) == start
+
+    x = slider_named(shown, "x")
+    start_x = readout(x)
+    press(x, "ArrowLeft", 10)
+    shown.expect_change(before, f"moving the input x from {start_x} to {readout(x)}")
+    shown.screenshot(f"x-{readout(x)}")
+    assert gate_values(shown) != start, "moving the input x changed the plot but none of the gate values"
+    reset = panel(shown.page).locator(".course-gates-reset")
+    assert reset.count() == 1, "the gate explorer shows no Reset button (.course-gates-reset)"
+    reset.click()
+    shown.expect_back(before, "pressing Reset")
+    assert gate_values(shown) == start, "Reset did not bring the gate values back to their starting values"
 
 
 # Text typed into the playground: made up for this test, not from the data.
@@ -186,11 +233,11 @@ def drive_playground(shown: WidgetOnPage) -> None:
     text = REVIEW if original.strip() != REVIEW else "a dull and tiresome film"
     box.fill(text)
     box.blur()  # a text box that updates only on change (continuous_update=False) updates on blur
-    after = shown.expect_change(before, f"typing {text!r}")
+    shown.expect_change(before, f"typing {text!r}")
     shown.screenshot("typed")
     box.fill(original)
     box.blur()
-    shown.expect_back(before, after, f"typing {text!r} and then the first text {original!r} again")
+    shown.expect_back(before, f"typing {text!r} and then the first text {original!r} again")
 
 
 DRIVERS = {"planner": drive_planner, "gates": drive_gates, "playground": drive_playground}
