@@ -8,6 +8,7 @@ closes it the way a learner does, so the next notebook opens in the same Jupyter
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -334,16 +335,34 @@ def save(page: Any, server: LabServer, path: str) -> dict:
     return json.loads((server.root / path).read_text(encoding="utf-8"))
 
 
-def full_screenshot(page: Any, path: Path, max_height: int = 16_000) -> None:
-    """A screenshot of the whole notebook: the window grows to the notebook's height, then shrinks back."""
+def full_screenshot(page: Any, path: Path, max_height: int = 60_000) -> None:
+    """The whole notebook in one image: the notebook's scrolling area, shot piece by piece, stitched.
+
+    A notebook is taller than any window, and what lies outside its scrolling area is not drawn,
+    so one screenshot cannot hold it.
+    """
+    from PIL import Image
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    extra = panel(page).evaluate(
-        "p => { const s = p.querySelector('.jp-WindowedPanel-outer'); return s ? s.scrollHeight - s.clientHeight : 0; }"
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max_height, VIEWPORT["height"] + max(0, extra))})
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": 2400})  # fewer pieces
     try:
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(path))
+        scroller = panel(page).locator(".jp-WindowedPanel-outer")
+        page.wait_for_timeout(200)
+        box = scroller.bounding_box()
+        clip = {k: round(box[k]) for k in ("x", "y", "width", "height")}
+        total = min(max_height, scroller.evaluate("s => s.scrollHeight"))
+        image = Image.new("RGB", (clip["width"], total), "white")
+        wanted = 0
+        while wanted < total:
+            top = scroller.evaluate("(s, top) => { s.scrollTop = top; return s.scrollTop; }", wanted)
+            page.wait_for_timeout(100)
+            piece = Image.open(io.BytesIO(page.screenshot(clip=clip)))
+            image.paste(piece, (0, top))
+            if top + clip["height"] >= total or top < wanted:  # the last piece, or scrolled to the end
+                break
+            wanted = top + clip["height"]
+        scroller.evaluate("s => { s.scrollTop = 0; }")
+        image.save(path, optimize=True)
     finally:
         page.set_viewport_size(VIEWPORT)
 
