@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from course_utils.data import LABELS
 from lab_driver import NOTEBOOKS, SCREENSHOTS, code_of, course_notebooks, panel
 
 pytestmark = pytest.mark.browser
@@ -221,11 +222,13 @@ def drive_gates(shown: WidgetOnPage) -> None:
 
 
 # Text typed into the playground: made up for this test, not from the data.
-REVIEW = "a warm, funny and wonderfully acted film"
+REVIEW = "the acting is wonderful and the plot is never dull"
+PREDICTION = re.compile(r"^[0-4] (" + "|".join(re.escape(name) for name in LABELS.values()) + ")$")
 
 
 def drive_playground(shown: WidgetOnPage) -> None:
-    """Type a review: the prediction changes; restore the first text: the first prediction is back."""
+    """Type a sentence: the answer shows the words read and one of the five labels; put the
+    first text back: the first answer is back."""
     box = shown.controls.locator("input, textarea").first
     assert box.count() == 1, "the sentiment playground shows no text box"
     original = box.input_value()
@@ -233,8 +236,14 @@ def drive_playground(shown: WidgetOnPage) -> None:
     text = REVIEW if original.strip() != REVIEW else "a dull and tiresome film"
     box.fill(text)
     box.blur()  # a text box that updates only on change (continuous_update=False) updates on blur
-    shown.expect_change(before, f"typing {text!r}")
+    after = shown.expect_change(before, f"typing {text!r}")
     shown.screenshot("typed")
+    missing = [word for word in text.split() if word.lower() not in after.lower()]
+    assert not missing, f"after typing {text!r} the playground's answer does not show the words {missing}:\n{after[:500]}"
+    prediction = panel(shown.page).locator(".course-playground-prediction")
+    assert prediction.count() == 1, "the playground's answer has no prediction (.course-playground-prediction)"
+    label = prediction.inner_text().strip()
+    assert PREDICTION.match(label), f"the playground predicts {label!r}, not one of the five classes {list(LABELS.items())}"
     box.fill(original)
     box.blur()
     shown.expect_back(before, f"typing {text!r} and then the first text {original!r} again")
