@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 from course_utils.data import LABELS
+from course_utils.routine import ACTIVITIES, hockey_routine
 from lab_driver import NOTEBOOKS, SCREENSHOTS, code_of, course_notebooks, panel
 
 pytestmark = pytest.mark.browser
@@ -148,21 +149,78 @@ def readout(slider) -> str:
     return slider.locator(".widget-readout").inner_text().strip()
 
 
-def drive_planner(shown: WidgetOnPage) -> None:
-    """Tick a day, then untick it: the plan changes, then comes back."""
+# The planner's table as {row header: [cell text, ...]} plus which model cells are marked as misses.
+PLAN_TABLE = """el => {
+    const rows = {};
+    for (const tr of el.querySelectorAll('table tr')) {
+        const head = tr.querySelector('th');
+        rows[head ? head.innerText.trim() : ''] = [...tr.querySelectorAll('td')].map(td => td.innerText.trim());
+    }
+    const model = [...el.querySelectorAll('table tr')].find(tr => /model/.test(tr.querySelector('th')?.innerText || ''));
+    const misses = model ? [...model.querySelectorAll('td')].map(td => td.classList.contains('course-planner-miss')) : [];
+    const summary = el.querySelector('.course-planner-summary');
+    return {rows, misses, summary: summary ? summary.innerText.trim() : null};
+}"""
+
+
+def workout_in(text: str) -> str | None:
+    return next((activity for activity in ACTIVITIES if activity in text), None)
+
+
+def check_plan(shown: WidgetOnPage) -> str:
+    """The table shows the ticked games, the rule's week (computed here from course_utils.routine)
+    and the model's week with its misses marked; returns a one-line description of the week."""
     boxes = shown.controls.locator("input[type=checkbox]")
-    assert boxes.count() > 0, "the week planner shows no day checkboxes"
-    box = boxes.first
-    label = re.sub(r"[\u200b\s]+", " ", shown.controls.first.inner_text()).strip() or "the first day"
+    hockey = [boxes.nth(i).is_checked() for i in range(boxes.count())]
+    yesterday = panel(shown.page).locator(".course-planner-yesterday select").input_value()
+    table = shown.output.evaluate(PLAN_TABLE)
+    rows = {head: cells for head, cells in table["rows"].items() if head}
+    find = lambda word: next((cells for head, cells in rows.items() if word in head), None)  # noqa: E731
+    games, rule, model = find("hockey"), find("rule"), find("model")
+    assert games is not None and rule is not None and model is not None, f"the plan table lacks a hockey, rule or model row: {rows}"
+    assert ["hockey" in cell for cell in games] == hockey, f"ticked {hockey}, but the hockey row shows {games}"
+    expected = hockey_routine(hockey, yesterday)
+    assert [workout_in(cell) for cell in rule] == expected, f"the rule row shows {rule}, but the rule gives {expected}"
+    planned = [workout_in(cell) for cell in model]
+    assert None not in planned, f"the model row shows something that is not a workout: {model}"
+    assert table["misses"] == [a != b for a, b in zip(planned, expected)], (
+        f"the model's misses are marked on the wrong days: model {planned}, rule {expected}, marked {table['misses']}")
+    agree = sum(a == b for a, b in zip(planned, expected))
+    assert table["summary"] and f"{agree} of {len(expected)}" in table["summary"], (
+        f"the summary should count {agree} of {len(expected)} days: {table['summary']!r}")
+    return f"games {hockey}, Sunday before {yesterday}"
+
+
+def drive_planner(shown: WidgetOnPage) -> None:
+    """Tick a hockey day: the table shows the game and the rule's new week; untick it: the first
+    week is back. Then change the Sunday before: the rule's week follows."""
+    boxes = shown.controls.locator("input[type=checkbox]")
+    assert boxes.count() == 7, f"the week planner shows {boxes.count()} day checkboxes, not 7"
+    check_plan(shown)
+    day = next((i for i in range(7) if not boxes.nth(i).is_checked()), 0)
+    box = boxes.nth(day)
+    label = re.sub(r"[\u200b\s]+", " ", shown.controls.nth(day).inner_text()).strip() or f"day {day + 1}"
     was_ticked = box.is_checked()
     before = shown.settled()
     box.click()
     assert box.is_checked() != was_ticked, f"clicking the checkbox of {label} did not toggle it"
     action = f"{'unticking' if was_ticked else 'ticking'} {label}"
     shown.expect_change(before, action)
+    check_plan(shown)
     shown.screenshot(f"{'untick' if was_ticked else 'tick'}-{label.lower()}")
     box.click()
     shown.expect_back(before, f"{action} and back")
+
+    select = panel(shown.page).locator(".course-planner-yesterday select")
+    assert select.count() == 1, "the week planner shows no drop-down for the Sunday before (.course-planner-yesterday)"
+    first = select.input_value()
+    other = next(a for a in ACTIVITIES if a != first)
+    select.select_option(other)
+    shown.expect_change(before, f"choosing {other} for the Sunday before")
+    week = check_plan(shown)
+    shown.screenshot(f"sunday-{other}")
+    select.select_option(first)
+    shown.expect_back(before, f"choosing {other} and then {first} again for the Sunday before ({week})")
 
 
 def value_of(shown: WidgetOnPage, css: str) -> float:
