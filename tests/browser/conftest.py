@@ -188,9 +188,8 @@ def run_notebook(request: pytest.FixtureRequest, lab_server: LabServer, notebook
 
     yield run
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        page, console = (notebook_runs.page, notebook_runs.console) if notebook else (None, None)
-        saved = save_failure(page, lab_server, request.node.name, console)
+    if notebook and report is not None and report.failed:
+        saved = save_failure(notebook_runs.page, lab_server, request.node.name, notebook_runs.console)
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(f"\n{request.node.name} failed; saved " + ", ".join(str(p) for p in saved))

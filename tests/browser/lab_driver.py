@@ -362,7 +362,7 @@ def full_screenshot(page: Any, path: Path, max_height: int = 60_000) -> None:
                 break
             wanted = top + clip["height"]
         scroller.evaluate("s => { s.scrollTop = 0; }")
-        image.save(path, optimize=True)
+        image.save(path)
     finally:
         page.set_viewport_size(VIEWPORT)
 

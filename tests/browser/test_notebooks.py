@@ -7,6 +7,7 @@ A screenshot of the whole notebook goes to ``build/screenshots/<notebook>.png``.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from lab_driver import IMAGE_MIMES, NOTEBOOKS, SCREENSHOTS, code_of, course_notebooks, full_screenshot
@@ -23,7 +24,9 @@ PLOTS = re.compile(r"\bplt\.\w+\(|\.plot\(|\bplot_\w+\(")
 )
 def test_notebook_runs_in_jupyterlab(notebook: str, run_notebook) -> None:
     run = run_notebook()
+    start = time.monotonic()
     full_screenshot(run.page, SCREENSHOTS / f"{notebook.removesuffix('.ipynb')}.png")
+    shot_seconds = time.monotonic() - start
 
     shown = run.shown_errors()
     assert not shown, f"{notebook} shows {len(shown)} error(s) in JupyterLab:\n" + "\n---\n".join(shown)
@@ -39,5 +42,6 @@ def test_notebook_runs_in_jupyterlab(notebook: str, run_notebook) -> None:
 
     problems = run.widget_problems()
     assert not problems, f"{notebook}: widgets did not render:\n" + "\n".join(problems)
-    print(f"{notebook}: opened in {run.load_seconds:.0f} s, ran in {run.seconds:.0f} s in JupyterLab, {images} images")
+    print(f"{notebook}: opened in {run.load_seconds:.0f} s, ran in {run.seconds:.0f} s in JupyterLab,"
+          f" {images} images, screenshot in {shot_seconds:.0f} s")
 
