@@ -87,6 +87,7 @@ def code_of(notebook: Path) -> str:
 
 
 def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (JupyterLab is told not to try others)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -155,7 +156,7 @@ class LabServer:
         return json.loads(body) if body else None
 
     def shut_down_kernel_of(self, notebook_path: str) -> None:
-        """End the kernel of one notebook (so at most the notebooks still needed hold memory)."""
+        """End the kernel of one notebook, through the REST API (when the page could not)."""
         for session in self.api("GET", "/api/sessions"):
             if session.get("path") == notebook_path:
                 self.api("DELETE", f"/api/sessions/{session['id']}")
@@ -315,15 +316,19 @@ DONE = """() => {
 
 
 def wait_until_done(page: Any, timeout_s: float) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_function(DONE, timeout=timeout_s * 1000, polling=500)
-        page.wait_for_timeout(300)  # outputs that arrive with the last idle message
-        page.wait_for_function(DONE, timeout=10_000, polling=200)
-    except PlaywrightTimeout:
-        status = page.locator("#jp-main-statusbar").inner_text().replace("\n", " ")
-        raise AssertionError(f"the notebook was still running after {timeout_s:.0f} s (status bar: {status})") from None
+    """Wait for Run All Cells to finish; fail at once if JupyterLab opens a dialog (a dead kernel)."""
+    deadline = time.monotonic() + timeout_s
+    dialog = page.locator(".jp-Dialog")
+    settled = 0
+    while settled < 2:  # done twice in a row: outputs that arrive with the last idle message are in
+        if dialog.count():
+            text = " ".join(dialog.first.inner_text().split())
+            raise AssertionError(f"JupyterLab opened a dialog while the notebook ran: {text}")
+        if time.monotonic() > deadline:
+            status = " ".join(page.locator("#jp-main-statusbar").inner_text().split())
+            raise AssertionError(f"the notebook was still running after {timeout_s:.0f} s (status bar: {status})")
+        settled = settled + 1 if page.evaluate(DONE) else 0
+        page.wait_for_timeout(500)
 
 
 def save(page: Any, server: LabServer, path: str) -> dict:
