@@ -275,7 +275,8 @@ def open_and_run(page: Any, server: LabServer, notebook: str) -> tuple[dict, flo
     seconds the run took.
     """
     opened = time.monotonic()
-    page.locator(".jp-DirListing-item").filter(has_text=notebook).dblclick()
+    name = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(notebook)}$"))
+    page.locator(".jp-DirListing-item").filter(has=name).dblclick()
     page.locator(".lm-DockPanel .lm-TabBar-tab.jp-mod-current").filter(has_text=notebook).wait_for(timeout=LOAD_TIMEOUT_MS)
     panel(page).locator(".jp-Cell").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     # Like a learner, wait for the status bar to say the kernel is idle: running cells before the
