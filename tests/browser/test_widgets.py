@@ -1,12 +1,18 @@
 """The course's widgets, driven in JupyterLab with the mouse and keyboard as a learner does.
 
-Each widget is found in the notebook that shows it (the one whose code imports its module),
-after that notebook ran with Run > Run All Cells. The test changes a control in the page, checks
-that the widget's output changes, changes the control back and checks that the output is back
-to what it was: a widget whose controls are not wired to its output, or whose output depends on
-anything but its controls, fails. Screenshots: ``build/screenshots/widget-<name>-<step>.png``.
+Each widget is found in the notebook that shows it (the one whose code imports its module) after
+that notebook ran with Run > Run All Cells; a widget no notebook shows fails. Every change made
+in the page must change the widget's output, and undoing it must bring the first output back, so
+a control not wired to its output fails. What the output says is checked too:
+
+- week planner: tick a hockey day, change the Sunday before; the table must show the games, the
+  rule's week as ``course_utils.routine.hockey_routine`` computes it, and the model's misses;
+- gate explorer: raise the forget gate's bias with the arrow keys; the forget gate must open and
+  the other gates stay; move the input x, press Reset; the first values come back;
+- sentiment playground: type a sentence; the answer must show its words and one of the five labels.
 
 The CSS classes are the ones each widget module lists in its docstring.
+Screenshots: ``build/screenshots/widget-<name>-<n>-<step>.png``.
 """
 from __future__ import annotations
 
@@ -64,7 +70,7 @@ def widget_param(widget: Widget) -> object:
 LOOK = """el => {
     const imgs = el.matches('img') ? [el] : [...el.querySelectorAll('img')];
     const pixels = img => {
-        if (!img.complete || !img.naturalWidth) return 'loading';
+        if (!img.complete || !img.naturalWidth) return 'image not loaded yet';
         const canvas = document.createElement('canvas');
         canvas.width = img.naturalWidth;
         canvas.height = img.naturalHeight;
@@ -111,7 +117,7 @@ class WidgetOnPage:
             now = self.look()
             if now != previous:
                 previous, steady_since = now, time.monotonic()
-            elif until(now) and "loading" not in now and time.monotonic() - steady_since >= 0.5:
+            elif until(now) and "image not loaded yet" not in now and time.monotonic() - steady_since >= 0.5:
                 return now
             if time.monotonic() > deadline:
                 raise TimeoutError(now)
