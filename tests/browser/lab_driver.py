@@ -316,6 +316,17 @@ DONE = """() => {
 }"""
 
 
+# The code cell still running (its number among code cells and its first line).
+RUNNING = """() => {
+    const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const cells = p ? [...p.querySelectorAll('.jp-CodeCell')] : [];
+    const i = cells.findIndex(c => (c.querySelector('.jp-InputPrompt')?.textContent || '').includes('*'));
+    if (i < 0) return 'no cell';
+    const line = (cells[i].querySelector('.cm-line')?.textContent || '').trim();
+    return `code cell ${i + 1} (${line})`;
+}"""
+
+
 def wait_until_done(page: Any, timeout_s: float) -> None:
     """Wait for Run All Cells to finish; fail at once if JupyterLab opens a dialog (a dead kernel)."""
     deadline = time.monotonic() + timeout_s
@@ -327,7 +338,9 @@ def wait_until_done(page: Any, timeout_s: float) -> None:
             raise AssertionError(f"JupyterLab opened a dialog while the notebook ran: {text}")
         if time.monotonic() > deadline:
             status = " ".join(page.locator("#jp-main-statusbar").inner_text().split())
-            raise AssertionError(f"the notebook was still running after {timeout_s:.0f} s (status bar: {status})")
+            raise AssertionError(
+                f"the notebook was still running after {timeout_s:.0f} s, in {page.evaluate(RUNNING)} (status bar: {status})"
+            )
         settled = settled + 1 if page.evaluate(DONE) else 0
         page.wait_for_timeout(500)
 
