@@ -1,23 +1,11 @@
-"""Shared fixtures: where the real data lives (if at all) and a local HTTP server for download tests."""
+"""Shared fixtures: a local HTTP server for download tests."""
 from __future__ import annotations
 
 import http.server
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-KAGGLE_REAL = SHARED_DATA / "kaggle-movie-reviews"
-SST_REAL_TRAIN = SHARED_DATA / "sst-ptb-trees" / "train.txt"
-
-
-def need_real_data() -> None:
-    """Skip, saying why, when the real data beside the repo (../shared/data) is absent."""
-    if not (KAGGLE_REAL / "train.tsv").is_file() or not SST_REAL_TRAIN.is_file():
-        pytest.skip(f"real data not found in {SHARED_DATA} (only developers and CI have it; a fresh clone does not)")
 
 
 class Routes(dict):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KAGGLE_REAL, SST_REAL_TRAIN, need_real_data
+from shared_data import KAGGLE_REAL, SST_REAL_TRAIN, need_real_data
 from course_utils.data import load_phrases, read_phrase_table
 from course_utils.treebank import phrase_rows, read_trees
 

@@ -66,7 +66,7 @@ def test_read_submission_reports_a_missing_file(tmp_path, test_table):
 
 def test_matches_the_sample_submission_format_on_the_real_data(tmp_path):
     """Our file for the real test set has the same header, ids and order as Kaggle's sampleSubmission.csv."""
-    from conftest import KAGGLE_REAL
+    from shared_data import KAGGLE_REAL
     from course_utils import config
     from course_utils.data import load_kaggle
 

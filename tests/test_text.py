@@ -11,7 +11,7 @@ from course_utils.data import load_phrases
 from course_utils.text import (CONTRACTIONS_2019, FILTERS_2019, NUM_WORDS_2019, Vectoriser, clean, clean_2019, pad,
                                words_2019)
 
-from conftest import KAGGLE_REAL
+from shared_data import KAGGLE_REAL
 from course_utils import config
 from course_utils.data import load_kaggle
 
