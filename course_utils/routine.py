@@ -121,3 +121,84 @@ def one_hot(days: Sequence[str], vocabulary: Sequence[str] = ACTIVITIES) -> np.n
     if unknown:
         raise ValueError(f"{unknown} not in the vocabulary {list(vocabulary)}")
     return np.eye(len(vocabulary), dtype="float32")[[vocabulary.index(day) for day in days]]
+
+
+# --------------------------------------------------------------------------- planning a week (notebook 01)
+
+
+def plan_inputs(hockey: Sequence[bool], yesterday: str = "yoga") -> np.ndarray:
+    """What a planning model sees: the hockey flags, and yesterday's workout on the first day only.
+
+    Columns are laid out as in :func:`hockey_dataset` (yesterday one-hot over
+    :data:`ACTIVITIES`, then the hockey flag), but the workout columns are zero after the
+    first day: to plan a whole week ahead we do not know what we will actually have done, so
+    the model has to carry its own plan forward in its state. Shape ``(len(hockey), 4)``.
+    """
+    x = np.zeros((len(hockey), len(ACTIVITIES) + 1), dtype="float32")
+    if len(hockey):
+        x[0, : len(ACTIVITIES)] = one_hot([yesterday], ACTIVITIES)[0]
+    x[:, -1] = np.asarray(hockey, dtype="float32")
+    return x
+
+
+def hockey_plan_dataset(n_sequences: int, n_weeks: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences of ``n_weeks`` weeks for a planning RNN: :func:`plan_inputs` and the workouts.
+
+    Each sequence has one hockey game a week on a random day and starts from a random
+    yesterday. Returns ``x`` of shape ``(n, 7 * n_weeks, 4)`` and ``y``, the index in
+    :data:`ACTIVITIES` of each day's workout, of shape ``(n, 7 * n_weeks)`` (int32, ready for
+    ``sparse_categorical_crossentropy``).
+    """
+    rng = np.random.default_rng(seed)
+    length = 7 * n_weeks
+    x = np.zeros((n_sequences, length, len(ACTIVITIES) + 1), dtype="float32")
+    y = np.zeros((n_sequences, length), dtype="int32")
+    for i in range(n_sequences):
+        games = random_hockey_weeks(n_weeks, rng)
+        yesterday = ACTIVITIES[rng.integers(0, len(ACTIVITIES))]
+        x[i] = plan_inputs(games, yesterday)
+        y[i] = [ACTIVITIES.index(day) for day in hockey_routine(games, yesterday)]
+    return x, y
+
+
+# --------------------------------------------------------------------------- how much memory (notebook 02)
+
+
+def best_accuracy_with_memory(memory: int, exercise_days: int = 2) -> float:
+    """The best next-day accuracy of *any* model that sees only the last ``memory`` days.
+
+    Exact, from the rule: every state of the routine (next exercise, exercise days so far) is
+    equally likely, as in :func:`rest_day_dataset`. For each window of ``memory`` days the
+    best guess is the most common next day after it; the limit is the share of states where
+    that guess is right. No model with that much memory can beat it, however it is trained.
+    """
+    if memory < 1:
+        raise ValueError(f"memory must be at least 1 day, not {memory}")
+    counts: dict[tuple[str, ...], dict[str, int]] = {}
+    states = [(start, streak) for start in range(len(ACTIVITIES)) for streak in range(exercise_days + 1)]
+    for start, streak in states:
+        days = rest_day_routine(memory + 1, exercise_days, start=start, streak=streak)
+        following = counts.setdefault(tuple(days[:-1]), {})
+        following[days[-1]] = following.get(days[-1], 0) + 1
+    return sum(max(f.values()) for f in counts.values()) / len(states)
+
+
+def best_accuracy_on_data(x: np.ndarray, y: np.ndarray, memory: int = 1) -> float:
+    """The best accuracy any model that sees only the last ``memory`` inputs can reach on ``(x, y)``.
+
+    ``x`` holds one-hot steps ``(n, length, features)`` and ``y`` the class of each step
+    ``(n, length)``, as :func:`rest_day_dataset` makes them. Steps with fewer than ``memory``
+    inputs before them (the start of each sequence) are left out. For each window of inputs
+    the best any model can do is answer the most common target seen after it.
+    """
+    if memory < 1:
+        raise ValueError(f"memory must be at least 1 step, not {memory}")
+    codes = x.argmax(-1)
+    counts: dict[tuple[int, ...], np.ndarray] = {}
+    n_classes = int(y.max()) + 1
+    for t in range(memory - 1, codes.shape[1]):
+        windows = codes[:, t - memory + 1 : t + 1]
+        for window, target in zip(map(tuple, windows.tolist()), y[:, t].tolist()):
+            counts.setdefault(window, np.zeros(n_classes, dtype=int))[target] += 1
+    total = sum(int(c.sum()) for c in counts.values())
+    return sum(int(c.max()) for c in counts.values()) / total
