@@ -31,7 +31,7 @@ def majority_accuracy(train_labels: Sequence[int] | np.ndarray, held_out_labels:
 
 
 def tfidf_logreg(
-    texts: Sequence[str], labels: Sequence[int] | np.ndarray, *, ngrams: int = 2, min_df: int = 2, C: float = 2.0
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, *, ngrams: int = 2, min_df: int = 2, C: float = 1.0
 ) -> Pipeline:
     """Fit and return a TF-IDF + logistic-regression pipeline (``.predict(texts)``, ``.predict_proba(texts)``).
 
@@ -39,13 +39,15 @@ def tfidf_logreg(
     the Penn Treebank way, so ``n't``, ``,`` and ``!`` stay tokens (the default pattern of
     scikit-learn would drop them, and ``n't`` matters for sentiment). ``ngrams=2`` adds word
     pairs such as ``not good``; ``sublinear_tf`` dampens repeated words; ``C`` is the inverse
-    regularisation strength. About 20 s on the full training table on 2 cores.
+    regularisation strength. The ``saga`` solver with a loose tolerance reaches the accuracy of
+    a fully converged fit (within a few tenths of a point here) in a fraction of its time:
+    about 20 s for the full training table on 2 cores.
     """
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels: pass the Phrase and Sentiment columns of the same rows")
     vectoriser = TfidfVectorizer(
         token_pattern=r"\S+", lowercase=True, ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True, dtype=np.float32
     )
-    model = make_pipeline(vectoriser, LogisticRegression(C=C, max_iter=1000))
+    model = make_pipeline(vectoriser, LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=100))
     model.fit(list(texts), np.asarray(labels, dtype=np.int64))
     return model

@@ -56,19 +56,26 @@ def _fill(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: in
     return out
 
 
-def batch_plan(lengths: np.ndarray, batch_size: int, rng: np.random.Generator | None = None) -> list[np.ndarray]:
-    """Indices of each batch: sorted by length, cut into ``batch_size`` pieces.
+def batch_plan(
+    lengths: np.ndarray, batch_size: int, rng: np.random.Generator | None = None, *, same_length: bool = False
+) -> list[np.ndarray]:
+    """Indices of each batch: sorted by length, cut into pieces of at most ``batch_size``.
 
     With ``rng`` the ties between equal lengths are broken at random and the batches come in a
     random order, so every epoch sees different batches in a different order; without it the
-    plan is deterministic (for prediction).
+    plan is deterministic (for prediction). ``same_length=True`` never mixes two lengths in a
+    batch: no padding at all, so no mask either, at the price of a few part-filled batches.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     lengths = np.asarray(lengths)
     tiebreak = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
     order = np.lexsort((tiebreak, lengths))
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    if same_length:
+        groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
+    else:
+        groups = [order]
+    batches = [group[i : i + batch_size] for group in groups for i in range(0, len(group), batch_size)]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
@@ -88,6 +95,7 @@ def sorted_batches(
     batch_size: int = 512,
     *,
     padding: str = "pre",
+    same_length: bool = False,
     shuffle: bool = True,
     seed: int = 0,
 ):
@@ -95,7 +103,8 @@ def sorted_batches(
 
     ``sequences`` are lists of word indices (the vectoriser's ``texts_to_sequences``), unpadded.
     An empty sequence (every word unknown) is kept as one padding token, as a padded matrix
-    would show it to the model.
+    would show it to the model. ``same_length=True`` makes every batch rectangular (see
+    :func:`batch_plan`): what a bidirectional layer needs to read no padding without a mask.
     """
     import tensorflow as tf
 
@@ -108,11 +117,14 @@ def sorted_batches(
     rng = np.random.default_rng(seed) if shuffle else None
 
     def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for index in batch_plan(lengths, batch_size, rng):
+        for index in plan(rng):
             width = int(lengths[index].max())
             yield _fill(tokens, starts[index], lengths[index], width, padding), labels[index]
 
-    n_batches = -(-len(labels) // batch_size)
+    def plan(rng: np.random.Generator | None) -> list[np.ndarray]:
+        return batch_plan(lengths, batch_size, rng, same_length=same_length)
+
+    n_batches = len(plan(None))
     dataset = tf.data.Dataset.from_generator(
         batches,
         output_signature=(tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.int32)),
@@ -125,19 +137,26 @@ def sorted_batches(
 
 @dataclass
 class PrefixPacks:
-    """The sequences to read, and where in them each original phrase can be read.
+    """The sequences to read, the places to read them, and which place answers for which phrase.
 
-    ``sequences[pack_of[i]][: position_of[i] + 1]`` is phrase ``i``'s sequence. An empty
-    phrase (every word unknown) is read from a sequence made of one padding token.
+    A *read* is one distinct token sequence: ``sequences[read_pack[r]][: read_position[r] + 1]``.
+    Phrase ``i`` is answered by read ``read_of[i]``. Two phrases with the same tokens (they
+    differed only by words the vectoriser drops) share a read. An empty phrase (every word
+    unknown) is read from a sequence made of one padding token.
     """
 
     sequences: list[np.ndarray]
-    pack_of: np.ndarray  # int64, one entry per phrase
-    position_of: np.ndarray  # int64, one entry per phrase: the index of its last token
+    read_pack: np.ndarray  # int64, one entry per read: the sequence it is in
+    read_position: np.ndarray  # int64, one entry per read: the index of its last token
+    read_of: np.ndarray  # int64, one entry per phrase
 
     @property
     def n_phrases(self) -> int:
-        return len(self.pack_of)
+        return len(self.read_of)
+
+    @property
+    def n_reads(self) -> int:
+        return len(self.read_pack)
 
     @property
     def tokens_read(self) -> int:
@@ -152,55 +171,62 @@ class PrefixPacks:
 
 
 def pack_prefixes(sequences: Sequences) -> PrefixPacks:
-    """Keep only the sequences that are not a prefix of another; map every phrase to where it is read.
+    """Keep only the sequences that are not a prefix of another; find where every phrase is read.
 
     The trick: sort the distinct sequences. A sequence that is a prefix of another one is then
-    a prefix of the very next one in sorted order, and walking the sorted list backwards carries
-    each longest sequence down to all its prefixes. Identical sequences (two phrases that
-    differ only by dropped words) share one place; both labels are kept.
+    a prefix of the very next one in sorted order, so walking the sorted list backwards carries
+    each longest sequence down to all its prefixes.
     """
     keys = [tuple(int(t) for t in s) if len(s) else (0,) for s in sequences]
     distinct = sorted(set(keys))
-    leaf_of: dict[tuple[int, ...], int] = {}
+    read_pack = np.zeros(len(distinct), dtype=np.int64)
     packs: list[np.ndarray] = []
-    following: tuple[int, ...] | None = None
-    for key in reversed(distinct):
-        if following is not None and following[: len(key)] == key:
-            leaf_of[key] = leaf_of[following]
+    for r in range(len(distinct) - 1, -1, -1):
+        key = distinct[r]
+        if r + 1 < len(distinct) and distinct[r + 1][: len(key)] == key:
+            read_pack[r] = read_pack[r + 1]
         else:
-            leaf_of[key] = len(packs)
+            read_pack[r] = len(packs)
             packs.append(np.asarray(key, dtype=np.int32))
-        following = key
-    pack_of = np.fromiter((leaf_of[k] for k in keys), dtype=np.int64, count=len(keys))
-    position_of = np.fromiter((len(k) - 1 for k in keys), dtype=np.int64, count=len(keys))
-    return PrefixPacks(packs, pack_of, position_of)
+    read_position = np.fromiter((len(k) - 1 for k in distinct), dtype=np.int64, count=len(distinct))
+    index = {key: r for r, key in enumerate(distinct)}
+    read_of = np.fromiter((index[k] for k in keys), dtype=np.int64, count=len(keys))
+    return PrefixPacks(packs, read_pack, read_position, read_of)
 
 
-class _Targets:
-    """For each pack, the positions to read and the phrases read there (flat arrays, grouped by pack)."""
+class _Reads:
+    """For each pack, the reads it answers (flat arrays grouped by pack)."""
 
     def __init__(self, packs: PrefixPacks) -> None:
-        order = np.argsort(packs.pack_of, kind="stable")
-        self.phrase = order  # phrase indices grouped by pack
-        self.position = packs.position_of[order].astype(np.int32)
-        self.count = np.bincount(packs.pack_of, minlength=len(packs.sequences))
+        self.read = np.argsort(packs.read_pack, kind="stable")  # read indices grouped by pack
+        self.position = packs.read_position[self.read].astype(np.int32)
+        self.count = np.bincount(packs.read_pack, minlength=len(packs.sequences))
         self.start = np.zeros(len(self.count), dtype=np.int64)
         np.cumsum(self.count[:-1], out=self.start[1:])
 
-    def batch(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(positions, phrases, weights)``, each ``(len(index), most targets)``; weights are 0 where padded."""
+    def batch(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(positions, reads)``, each ``(len(index), most reads in one pack)``; ``reads`` is -1 where padded."""
         counts = self.count[index]
-        width = int(counts.max())
         rows = np.repeat(np.arange(len(index)), counts)
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         source = np.repeat(self.start[index], counts) + within
-        positions = np.zeros((len(index), width), dtype=np.int32)
-        phrases = np.full((len(index), width), -1, dtype=np.int64)
-        weights = np.zeros((len(index), width), dtype=np.float32)
+        positions = np.zeros((len(index), int(counts.max())), dtype=np.int32)
+        reads = np.full(positions.shape, -1, dtype=np.int64)
         positions[rows, within] = self.position[source]
-        phrases[rows, within] = self.phrase[source]
-        weights[rows, within] = 1.0
-        return positions, phrases, weights
+        reads[rows, within] = self.read[source]
+        return positions, reads
+
+
+def label_counts(packs: PrefixPacks, labels: Sequence[int] | np.ndarray, classes: int = 5) -> np.ndarray:
+    """``(n_reads, classes)``: how many phrases of each label every read answers for."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) != packs.n_phrases:
+        raise ValueError(f"{packs.n_phrases} phrases in the packs but {len(labels)} labels")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise ValueError(f"labels must lie between 0 and {classes - 1}")
+    counts = np.zeros((packs.n_reads, classes), dtype=np.float32)
+    np.add.at(counts, (packs.read_of, labels), 1.0)
+    return counts
 
 
 def prefix_batches(
@@ -208,36 +234,47 @@ def prefix_batches(
     labels: Sequence[int] | np.ndarray,
     batch_size: int = 512,
     *,
+    classes: int = 5,
     shuffle: bool = True,
     seed: int = 0,
 ):
-    """A ``tf.data.Dataset`` of ``({"tokens", "positions"}, labels, weights)`` for :func:`prefix_reader` models.
+    """A ``tf.data.Dataset`` of ``({"tokens", "positions"}, targets, weights)`` for prefix-reader models.
 
-    ``tokens`` is ``(batch, longest)``, padded at the end; ``positions``, ``labels`` and
-    ``weights`` are ``(batch, most phrases in one sequence)``: row ``r`` asks for the model's
-    prediction at each listed position of sequence ``r``, with weight 0 for filler entries.
-    Compile the model with a loss whose ``reduction="mean_with_sample_weight"``, so each batch's
-    loss is the mean over its real phrases.
+    ``tokens`` is ``(batch, longest)``, padded at the end. ``positions`` is ``(batch, k)``: row
+    ``r`` asks for the model's prediction at each listed step of sequence ``r``. ``targets``
+    ``(batch, k, classes)`` is the label distribution of the phrases read there (one-hot for a
+    single phrase) and ``weights`` ``(batch, k)`` their number, 0 for fillers. With a
+    categorical cross-entropy averaged over the weights (``reduction="mean_with_sample_weight"``)
+    the loss is exactly the mean over the batch's phrases, as if each had been read alone.
     """
     import tensorflow as tf
 
-    labels = np.asarray(labels, dtype=np.int32)
-    if len(labels) != packs.n_phrases:
-        raise ValueError(f"{packs.n_phrases} phrases in the packs but {len(labels)} labels")
+    counts = label_counts(packs, labels, classes)
+    totals = counts.sum(axis=1)
+    distributions = counts / np.maximum(totals, 1.0)[:, None]
     tokens, starts, lengths = _flatten(packs.sequences)
-    targets = _Targets(packs)
+    reads = _Reads(packs)
     rng = np.random.default_rng(seed) if shuffle else None
 
     def batches() -> Iterator[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]:
         for index in batch_plan(lengths, batch_size, rng):
-            positions, phrases, weights = targets.batch(index)
+            positions, read = reads.batch(index)
+            real = read >= 0
+            targets = np.zeros(read.shape + (classes,), dtype=np.float32)
+            weights = np.zeros(read.shape, dtype=np.float32)
+            targets[real] = distributions[read[real]]
+            weights[real] = totals[read[real]]
             x = {"tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"), "positions": positions}
-            yield x, np.where(phrases >= 0, labels[np.maximum(phrases, 0)], 0).astype(np.int32), weights
+            yield x, targets, weights
 
     spec = tf.TensorSpec((None, None), tf.int32)
     dataset = tf.data.Dataset.from_generator(
         batches,
-        output_signature=({"tokens": spec, "positions": spec}, spec, tf.TensorSpec((None, None), tf.float32)),
+        output_signature=(
+            {"tokens": spec, "positions": spec},
+            tf.TensorSpec((None, None, classes), tf.float32),
+            tf.TensorSpec((None, None), tf.float32),
+        ),
     )
     n_batches = -(-len(packs.sequences) // batch_size)
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
@@ -246,25 +283,27 @@ def prefix_batches(
 def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarray:
     """``(n_phrases, classes)`` probabilities from a prefix-reader model, in the phrases' order."""
     tokens, starts, lengths = _flatten(packs.sequences)
-    targets = _Targets(packs)
+    reads = _Reads(packs)
     out: np.ndarray | None = None
     for index in batch_plan(lengths, batch_size):
-        positions, phrases, _ = targets.batch(index)
+        positions, read = reads.batch(index)
         x = {"tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"), "positions": positions}
         probabilities = np.asarray(model.predict_on_batch(x))
         if out is None:
-            out = np.zeros((packs.n_phrases, probabilities.shape[-1]), dtype=np.float32)
-        real = phrases >= 0
-        out[phrases[real]] = probabilities[real]
+            out = np.zeros((packs.n_reads, probabilities.shape[-1]), dtype=np.float32)
+        real = read >= 0
+        out[read[real]] = probabilities[real]
     assert out is not None
-    return out
+    return out[packs.read_of]
 
 
-def predict_sorted(model, sequences: Sequences, batch_size: int = 1024, padding: str = "pre") -> np.ndarray:
+def predict_sorted(
+    model, sequences: Sequences, batch_size: int = 1024, padding: str = "pre", *, same_length: bool = False
+) -> np.ndarray:
     """``(n, classes)`` probabilities for a one-output-per-phrase model, in the phrases' order, with sorted batches."""
     tokens, starts, lengths = _flatten([s if len(s) else [0] for s in sequences])
     out: np.ndarray | None = None
-    for index in batch_plan(lengths, batch_size):
+    for index in batch_plan(lengths, batch_size, same_length=same_length):
         x = _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), padding)
         probabilities = np.asarray(model.predict_on_batch(x))
         if out is None:

@@ -1,0 +1,1 @@
+"""Interactive widgets of the course (ipywidgets 8), one module per widget."""
