@@ -1,7 +1,7 @@
 """The sentiment models of notebook 06 and the benchmark, built one way so both measure the same thing.
 
-* :func:`seed_model`: the 2019 architecture, ``Embedding(8192, 256) -> LSTM(256) -> Dense(5)``,
-  with the 2019 dropout settings by default. It reads a padded batch and answers once per phrase.
+* :func:`seed_model`: the 2019 architecture (notebook 05), ``Embedding(8192, 256) -> LSTM(256)
+  -> Dense(256, relu) -> Dense(5, softmax)``, with the 2019 dropout settings by default. It reads a padded batch and answers once per phrase.
 * :func:`prefix_reader`: the same layers (or a GRU, a wider embedding, spatial dropout), but the
   recurrent layer returns its output at *every* step and the model picks the steps the batch asks
   for (``positions``), one prediction each. Fed by :func:`course_utils.batching.prefix_batches`,
@@ -10,7 +10,7 @@
   moves word by word (the playground widget uses that).
 * :func:`pooled_model`: a bidirectional recurrent layer whose outputs are max-pooled over time
   (``GlobalMaxPooling1D``) after ``SpatialDropout1D``: it sees each word in both directions,
-  so it cannot use the prefix trick and reads every phrase in full.
+  so it cannot use the prefix trick and reads every phrase in full, in batches of one length.
 
 All three compile with :func:`compile_model`: Adam and sparse categorical cross-entropy (the
 same loss as the 2019 one-hot ``categorical_crossentropy``, without building one-hot labels).
@@ -23,6 +23,7 @@ from keras import layers, ops
 VOCAB_2019 = 8192
 EMBED_2019 = 256
 UNITS_2019 = 256
+HIDDEN_2019 = 256
 CLASSES = 5
 
 
@@ -38,12 +39,13 @@ def seed_model(
     *,
     embed_dim: int = EMBED_2019,
     units: int = UNITS_2019,
+    hidden: int = HIDDEN_2019,
     dropout: float = 0.3,
     recurrent_dropout: float = 0.3,
     cell: str = "lstm",
     classes: int = CLASSES,
 ) -> keras.Model:
-    """The 2019 architecture: embedding, one recurrent layer read to its last step, softmax over the classes.
+    """The 2019 architecture: embedding, one recurrent layer read to its last step, a hidden layer, softmax.
 
     ``recurrent_dropout=0.3`` is the 2019 setting; 0 makes it several times faster (and lets
     Keras use cuDNN's fused kernel on a GPU) without changing the layers.
@@ -53,6 +55,7 @@ def seed_model(
             keras.Input((None,), dtype="int32", name="tokens"),
             layers.Embedding(input_dim, embed_dim, name="embedding"),
             _recurrent(cell, units, dropout=dropout, recurrent_dropout=recurrent_dropout, return_sequences=False, name=cell),
+            layers.Dense(hidden, activation="relu", name="hidden"),
             layers.Dense(classes, activation="softmax", name="classes"),
         ],
         name=f"seed_{cell}",
@@ -76,6 +79,7 @@ def prefix_reader(
     *,
     embed_dim: int = EMBED_2019,
     units: int = UNITS_2019,
+    hidden: int = HIDDEN_2019,
     dropout: float = 0.3,
     spatial_dropout: float = 0.0,
     cell: str = "lstm",
@@ -94,6 +98,7 @@ def prefix_reader(
         x = layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout")(x)
     x = _recurrent(cell, units, dropout=dropout, recurrent_dropout=0.0, return_sequences=True, name=cell)(x)
     x = TakePositions(name="take_positions")(x, positions)
+    x = layers.Dense(hidden, activation="relu", name="hidden")(x)
     outputs = layers.Dense(classes, activation="softmax", name="classes")(x)
     return keras.Model({"tokens": tokens, "positions": positions}, outputs, name=f"prefix_{cell}")
 
@@ -109,13 +114,13 @@ def pooled_model(
 ) -> keras.Model:
     """Bidirectional recurrent layer, max-pooled over the steps: sees each word with its left and right context.
 
-    It expects padding at the *end* of each phrase and masks it (``mask_zero=True``), so neither
-    direction nor the pooling looks at padding.
+    Feed it batches of phrases of one length (``sorted_batches(..., same_length=True)``): with
+    no padding at all, neither direction nor the pooling can read padding, and no mask is needed.
     """
     return keras.Sequential(
         [
             keras.Input((None,), dtype="int32", name="tokens"),
-            layers.Embedding(input_dim, embed_dim, mask_zero=True, name="embedding"),
+            layers.Embedding(input_dim, embed_dim, name="embedding"),
             layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout"),
             layers.Bidirectional(_recurrent(cell, units, dropout=0.0, recurrent_dropout=0.0, return_sequences=True, name=cell)),
             layers.GlobalMaxPooling1D(name="max_over_time"),
