@@ -41,6 +41,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from course_utils.threads import available_cpus, match_threads
+
 HOLD_OUT = 0.1
 SPLIT_SEED = 42
 TRAIN_SEED = 0
@@ -116,34 +118,6 @@ class Result:
 # ------------------------------------------------------------------------------------ the machine
 
 
-def available_cpus() -> float:
-    """CPUs this process may use: the scheduler's affinity, capped by a cgroup quota (containers, Binder).
-
-    ``os.cpu_count()`` reports the host's cores, which in a container can be far more than the
-    quota; a thread pool sized to it then fights over the few CPUs the container really has.
-    """
-    cpus = float(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    for path, parse in (("/sys/fs/cgroup/cpu.max", _quota_v2), ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", _quota_v1)):
-        try:
-            quota = parse(Path(path))
-        except (OSError, ValueError):
-            continue
-        if quota:
-            cpus = min(cpus, quota)
-    return cpus
-
-
-def _quota_v2(path: Path) -> float | None:
-    limit, period = path.read_text().split()[:2]
-    return None if limit == "max" else int(limit) / int(period)
-
-
-def _quota_v1(path: Path) -> float | None:
-    quota = int(path.read_text())
-    period = int(Path(str(path).replace("cfs_quota_us", "cfs_period_us")).read_text())
-    return None if quota <= 0 else quota / period
-
-
 def machine() -> str:
     """One line: CPU model, CPUs available, memory, library versions."""
     model = platform.processor() or platform.machine()
@@ -176,13 +150,9 @@ def peak_mb() -> float:
 
 
 def _threads(config: Config) -> str:
-    import tensorflow as tf
-
     if config.match_threads:
-        cpus = max(1, int(available_cpus()))
-        tf.config.threading.set_intra_op_parallelism_threads(cpus)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-        return f"intra {cpus}, inter 1"
+        match_threads()
+        return f"{max(1, int(available_cpus()))} inside an operation, 1 operation at a time"
     return "TensorFlow's defaults"
 
 
