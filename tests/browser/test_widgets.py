@@ -36,6 +36,7 @@ REACT_TIMEOUT_MS = 30_000
 class Widget:
     name: str  # course_utils/widgets/<name>.py
     title: str
+    lesson: str  # the number of the notebook meant to show it
     controls: str  # CSS selector of the controls the test drives
     output: str  # CSS selector of the area that shows the result
 
@@ -52,15 +53,18 @@ class Widget:
 
 
 WIDGETS = [
-    Widget("planner", "week planner", ".course-planner-day", ".course-planner-output"),
-    Widget("gates", "gate explorer", '[class*="course-gates-slider-"]', ".course-gates-output"),
-    Widget("playground", "sentiment playground", ".course-playground-text", ".course-playground-output"),
+    Widget("planner", "week planner", "01", ".course-planner-day", ".course-planner-output"),
+    Widget("gates", "gate explorer", "03", '[class*="course-gates-slider-"]', ".course-gates-output"),
+    Widget("playground", "sentiment playground", "06", ".course-playground-text", ".course-playground-output"),
 ]
 
 
 def widget_param(widget: Widget) -> object:
     notebook = widget.notebook()
     marks = [pytest.mark.uses_notebook(notebook)] if notebook else []
+    if not list(NOTEBOOKS.glob(f"{widget.lesson}_*.ipynb")):
+        # The lesson itself is missing (not yet written); once it exists, it must show the widget.
+        marks.append(pytest.mark.skip(reason=f"notebook {widget.lesson}, which shows the {widget.title}, is not in the course yet"))
     return pytest.param(widget, notebook, marks=marks, id=widget.name)
 
 
