@@ -1,10 +1,34 @@
 """Exercises of notebook 06, beyond the 2019 model."""
+
 import numpy as np
 
-from course_utils.exercises import FunctionExercise, ModelExercise, QuestionExercise, ValueExercise
+from course_utils.exercises import FunctionExercise, ModelExercise, QuestionExercise
 
-ex1 = FunctionExercise(
+ex1 = QuestionExercise(
     number=1,
+    title="Why does `recurrent_dropout` cost so much?",
+    choices={
+        "a": "It drops 30% of the weights, so the model needs more epochs to learn.",
+        "b": "It needs a fresh random mask on the state at every step inside the loop, so the layer cannot use the fused kernel that computes all the steps in one call.",
+        "c": "It makes the model larger: the dropped units are stored as extra weights.",
+    },
+    answer="b",
+    feedback={
+        "a": "Dropout removes activations, not weights, and the cost we measured is time per *batch*, not more epochs.",
+        "c": "Dropout adds no weights at all: compare `count_params()` with and without it.",
+    },
+    explanation=(
+        "`recurrent_dropout` multiplies the state the LSTM carries from step to step by a random mask, inside the loop "
+        "over the words. Keras must then run its generic step-by-step loop: the fused cuDNN kernel on a GPU only "
+        "supports dropout on the inputs, so with `recurrent_dropout > 0` Keras falls back to the slow path. On a CPU "
+        "the extra masking and bookkeeping at every step roughly doubled the time per batch in our measurement."
+    ),
+    hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
+)
+
+
+ex2 = FunctionExercise(
+    number=2,
     name="padding_share",
     title="How much of a padded batch is padding?",
     solution='''
@@ -25,8 +49,9 @@ def padding_share(lengths, width):
     ],
 )
 
-ex2 = FunctionExercise(
-    number=2,
+
+ex3 = FunctionExercise(
+    number=3,
     name="read_position",
     title="Where do you read a phrase inside a longer sequence?",
     solution='''
@@ -50,51 +75,9 @@ def read_position(phrase, sequence):
     ],
 )
 
-ex3 = QuestionExercise(
-    number=3,
-    title="Why does `recurrent_dropout` cost so much?",
-    choices={
-        "a": "It drops 30% of the weights, so the model needs more epochs to learn.",
-        "b": "It needs a fresh random mask on the state at every step inside the loop, so the layer cannot use the fused kernel that computes all the steps in one call.",
-        "c": "It makes the model larger: the dropped units are stored as extra weights.",
-    },
-    answer="b",
-    feedback={
-        "a": "Dropout removes activations, not weights, and the cost we measured is time per *batch*, not more epochs.",
-        "c": "Dropout adds no weights at all: compare `count_params()` with and without it.",
-    },
-    explanation=(
-        "`recurrent_dropout` multiplies the state the LSTM carries from step to step by a random mask, inside the loop "
-        "over the words. Keras must then run its generic step-by-step loop: the fused cuDNN kernel on a GPU only "
-        "supports dropout on the inputs, so with `recurrent_dropout > 0` Keras falls back to the slow path. On a CPU "
-        "the extra masking and bookkeeping at every step roughly doubled the time per batch in our measurement."
-    ),
-    hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
-)
 
-ex4 = ModelExercise(
+ex4 = QuestionExercise(
     number=4,
-    name="pooled",
-    title="Use the layers the 2019 example imported and never used",
-    solution='''
-pooled = keras.Sequential([
-    keras.Input((None,), dtype="int32"),
-    keras.layers.Embedding(VOCAB, 256),
-    keras.layers.SpatialDropout1D(0.3),
-    keras.layers.Bidirectional(keras.layers.LSTM(128, return_sequences=True)),
-    keras.layers.GlobalMaxPooling1D(),
-    keras.layers.Dense(5, activation="softmax"),
-])
-''',
-    hints=[
-        "Six entries: the input, `Embedding(VOCAB, 256)`, `SpatialDropout1D(0.3)`, a `Bidirectional` LSTM of 128 units, "
-        "`GlobalMaxPooling1D()` and the softmax layer.",
-        "The pooling needs the LSTM's output at every step: `LSTM(128, return_sequences=True)` inside `Bidirectional(...)`.",
-    ],
-)
-
-ex5 = QuestionExercise(
-    number=5,
     title="Which data should early stopping watch?",
     choices={
         "a": "The held-out sentences: they are what we report, so stop when they are best.",
@@ -119,6 +102,28 @@ _MASK = np.array([True, False, False, True, True, False, False, False])  # 1 of 
 
 def _on_first_probe(expected) -> bool:
     return bool(np.isclose(float(expected), 1 / 3))
+
+
+ex5 = ModelExercise(
+    number=5,
+    name="pooled",
+    title="Use the layers the 2019 example imported and never used",
+    solution='''
+pooled = keras.Sequential([
+    keras.Input((None,), dtype="int32"),
+    keras.layers.Embedding(VOCAB, 256),
+    keras.layers.SpatialDropout1D(0.3),
+    keras.layers.Bidirectional(keras.layers.LSTM(128, return_sequences=True)),
+    keras.layers.GlobalMaxPooling1D(),
+    keras.layers.Dense(5, activation="softmax"),
+])
+''',
+    hints=[
+        "Six entries: the input, `Embedding(VOCAB, 256)`, `SpatialDropout1D(0.3)`, a `Bidirectional` LSTM of 128 units, "
+        "`GlobalMaxPooling1D()` and the softmax layer.",
+        "The pooling needs the LSTM's output at every step: `LSTM(128, return_sequences=True)` inside `Bidirectional(...)`.",
+    ],
+)
 
 
 ex6 = FunctionExercise(
