@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make lab    create .venv, install, prepare the data, open the course in JupyterLab
 #   make test   the same set-up (offline data), then every test and every notebook (quick mode)
-# Also: make course (run every notebook headless into build/), make bench, make data, make clean.
+# Also: make course (run every notebook headless into build/), make solutions (the same with every
+# exercise answered: an answer key in build/solutions/), make bench, make data, make clean.
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -11,10 +12,10 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_FLAGS ?=
 
-.PHONY: help install data lab test course bench clean
+.PHONY: help install data lab test course solutions bench clean
 
 help:
-	@sed -n '1,6p' Makefile
+	@sed -n '1,7p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' was not found. Install Python 3.11, or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; exit 1; }
@@ -39,6 +40,9 @@ test: install
 
 course: install
 	$(BIN)/python -m course_utils.runner
+
+solutions: install
+	$(BIN)/python -m course_utils.runner --solved
 
 bench: install
 	$(BIN)/python -m course_utils.bench
