@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from lesson_checks import assert_exercise
 
-from course_utils.exercises import Outcome
 from course_utils.lessons.l04 import EXERCISES, ex1, ex2, ex3
 from course_utils.text import CONTRACTIONS_2019, clean_2019
 
@@ -17,27 +17,26 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_text_to_seque
 
 
 def test_ex1_expand_nt():
-    assert ex1.try_answer(ex1.reference({})).correct
     collapsed_2019 = 'def expand_nt(text):\n    return " ".join(text.replace("n\'t", " not").split())\n'
-    result = ex1.try_answer(collapsed_2019)
-    assert result.outcome is Outcome.INCORRECT and "2019 bug" in result.message
     spaced = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t").replace("n\'t", " not")\n'
-    assert "double space" in ex1.try_answer(spaced).message
     stems_only = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t")\n'
-    assert "still there" in ex1.try_answer(stems_only).message
     forgot_wo = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("n\'t", "not")\n'
-    assert "wo not" in ex1.try_answer(forgot_wo).message
-    assert ex1.try_answer("def expand_nt(text):\n    ...\n").outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex1, mistakes=[
+        (collapsed_2019, "2019 bug"),
+        (spaced, "double space"),
+        (stems_only, "still there"),
+        (forgot_wo, "wo not"),
+    ])
 
 
 def test_ex2_padded_length():
     namespace = {"sequences": [[1, 2], [3, 4, 5], []] + [[7]] * 1500}
-    assert ex2.try_answer(3, namespace).correct
-    assert "one too high" in ex2.try_answer(4, namespace).message
-    assert "number of phrases" in ex2.try_answer(len(namespace["sequences"]), namespace).message
-    assert "not the characters" in ex2.try_answer(17, namespace).message
-    assert "should be a number" in ex2.try_answer([3], namespace).message
-    assert ex2.try_answer(..., namespace).outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex2, namespace, mistakes=[
+        (4, "one too high"),
+        (len(namespace["sequences"]), "number of phrases"),
+        (17, "not the characters"),
+        ([3], "should be a number"),
+    ], also_correct=[3])
 
 
 def test_ex3_one_hot_labels():
@@ -45,10 +44,10 @@ def test_ex3_one_hot_labels():
     namespace = {"keras": keras, "np": np, "train": pd.DataFrame({"Sentiment": [0, 2, 4, 1, 3, 2]})}
     expected = ex3.reference(namespace)
     assert expected.shape == (6, 5) and expected.dtype == np.float32
-    assert ex3.try_answer(np.eye(5)[namespace["train"]["Sentiment"]], namespace).correct  # float64 is fine too
-    assert "class indices" in ex3.try_answer(namespace["train"]["Sentiment"].to_numpy(), namespace).message
-    assert "transposed" in ex3.try_answer(expected.T, namespace).message
-    assert ex3.try_answer(..., namespace).outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex3, namespace, mistakes=[
+        (namespace["train"]["Sentiment"].to_numpy(), "class indices"),
+        (expected.T, "transposed"),
+    ], also_correct=[np.eye(5)[namespace["train"]["Sentiment"]]])  # float64 is fine too
 
 
 def test_every_exercise_is_listed():

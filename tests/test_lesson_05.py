@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_checks import assert_exercise
 
-from course_utils.exercises import Outcome
 from course_utils.lessons.l05 import EXERCISES, ex1, ex2, ex3, ex4
 
 
@@ -29,52 +29,54 @@ def test_ex1_reference_is_the_2019_model(model_namespace):
     assert ex1.try_answer(model, model_namespace).correct
 
 
-def test_ex1_mistakes(keras, model_namespace):
+def test_ex1_build_the_2019_model(keras, model_namespace):
     L = keras.layers
     no_hidden = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
                       L.Dense(5, activation="softmax"))
-    assert "has 3 layers" in ex1.try_answer(no_hidden, model_namespace).message
     gru = build(keras, L.Embedding(8192, 256), L.GRU(256, dropout=0.3, recurrent_dropout=0.3),
                 L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
-    assert "is GRU, but it should be LSTM" in ex1.try_answer(gru, model_namespace).message
     no_recurrent_dropout = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3),
                                  L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
-    assert "recurrent_dropout=0.3" in ex1.try_answer(no_recurrent_dropout, model_namespace).message
     small_vocabulary = build(keras, L.Embedding(8000, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
                              L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
-    assert "input_dim=8192" in ex1.try_answer(small_vocabulary, model_namespace).message
     sigmoid = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
                     L.Dense(256, activation="relu"), L.Dense(5, activation="sigmoid"))
-    assert "activation='softmax'" in ex1.try_answer(sigmoid, model_namespace).message
     unbuilt = keras.Sequential([L.Embedding(8192, 256), L.LSTM(256), L.Dense(256), L.Dense(5)])
-    assert "not built" in ex1.try_answer(unbuilt, model_namespace).message
-    assert ex1.try_answer(..., model_namespace).outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex1, model_namespace, mistakes=[
+        (no_hidden, "has 3 layers"),
+        (gru, "is GRU, but it should be LSTM"),
+        (no_recurrent_dropout, "recurrent_dropout=0.3"),
+        (small_vocabulary, "input_dim=8192"),
+        (sigmoid, "activation='softmax'"),
+        (unbuilt, ("not built", "keras.Input")),
+    ])
 
 
 def test_ex2_lstm_parameters():
-    assert ex2.try_answer(525_312).correct
-    assert "biases" in ex2.try_answer(4 * 2 * 256 * 256).message
-    assert "one gate" in ex2.try_answer(256 * 256 + 256 * 256 + 256).message
-    assert "recurrent weights" in ex2.try_answer(4 * (256 * 256 + 256)).message
+    assert_exercise(ex2, mistakes=[
+        (4 * 2 * 256 * 256, "biases"),
+        (256 * 256 + 256 * 256 + 256, "one gate"),
+        (4 * (256 * 256 + 256), "recurrent weights"),
+    ], also_correct=[525_312])
 
 
 def test_ex3_read_the_confusion_matrix():
-    assert ex3.try_answer("a").correct
-    assert "precision" in ex3.try_answer("b").message
-    assert "rare" in ex3.try_answer("c").message
-    assert ex3.try_answer(...).outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex3, mistakes=[
+        ("b", "precision"),
+        ("c", "rare"),
+        ("d", "whatever the model predicted"),
+    ])
 
 
 def test_ex4_recall_of_the_positive_class():
     cm = np.array([[5, 2, 1, 0, 0], [1, 9, 3, 1, 0], [0, 2, 30, 4, 1], [0, 0, 5, 12, 3], [0, 0, 1, 6, 7]])
     namespace = {"cm": cm, "np": np}
     assert ex4.reference(namespace) == pytest.approx(7 / 14)
-    assert ex4.try_answer(7 / 14, namespace).correct
-    precision = ex4.try_answer(7 / 11, namespace)
-    assert precision.outcome is Outcome.INCORRECT and "precision" in precision.message
-    assert "percentage" in ex4.try_answer(50.0, namespace).message
-    assert "expected value" in ex4.try_answer(0.9, namespace).message
-    assert ex4.try_answer(..., namespace).outcome is Outcome.NOT_ATTEMPTED
+    assert_exercise(ex4, namespace, mistakes=[
+        (7 / 11, "precision"),
+        (50.0, "percentage"),
+        (0.9, "expected value"),
+    ], also_correct=[7 / 14])
 
 
 def test_every_exercise_is_listed():
