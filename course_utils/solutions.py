@@ -6,10 +6,11 @@ nbval and ``make course`` do; this module makes the finished one, for
 ``python -m course_utils.runner --solved`` (``make solutions``), which also gives instructors an
 answer key under ``build/solutions/``.
 
-An exercise cell is recognised by its ``exN.check()`` line. Everything above that line (the
-placeholder the learner fills in) is replaced by the exercise's solution code, or for a multiple
-choice question by ``answer_N = "<right key>"``; the check and the commented ``hint``/``solution``
-lines stay, so the solved cell still says whether the answer is right.
+An exercise cell is recognised by its ``exN.check()`` line. What lies between its ``# Exercise N``
+comment (or the top of the cell) and that line, the placeholder the learner fills in, is replaced
+by the exercise's solution code, or for a multiple choice question by ``answer_N = "<right key>"``;
+code above the comment, the comments, the check and the commented ``hint``/``solution`` lines
+stay, so the solved cell still says whether the answer is right.
 """
 from __future__ import annotations
 
@@ -77,11 +78,14 @@ def solve(notebook: nbformat.NotebookNode, exercises: list[Exercise]) -> tuple[n
         if number not in by_number:
             raise ValueError(f"cell {index} checks ex{number}, which the lesson module does not define")
         exercise = by_number[number]
-        kept_comments = [line for line in cell.source[: match.start()].splitlines()
-                         if line.startswith("#") and "..." not in line]
+        # Code above the "# Exercise N" comment (an import, say) is not the learner's to write: keep it.
+        header = re.search(rf"^# Exercise {number}\b.*$", cell.source[: match.start()], flags=re.MULTILINE)
+        start = header.end() + 1 if header else 0
+        kept = cell.source[:start].rstrip("\n").splitlines() + [
+            line for line in cell.source[start: match.start()].splitlines() if line.startswith("#") and "..." not in line]
         answer = answer_source(exercise)
-        cell.source = "\n".join(kept_comments + ([answer.rstrip("\n"), ""] if answer else [])) + (
-            "\n" if kept_comments or answer else "") + cell.source[match.start():]
+        cell.source = "\n".join(kept + ([answer.rstrip("\n"), ""] if answer else [])) + (
+            "\n" if kept or answer else "") + cell.source[match.start():]
         cell.outputs, cell.execution_count = [], None
         cells.append(SolvedCell(index, exercise))
     numbers = [c.exercise.number for c in cells]

@@ -29,6 +29,8 @@ def test_every_exercise_of_a_course_notebook_gets_its_answer(path):
         check = f"ex{cell.exercise.number}.check()"
         assert check in source and "..." not in source.split(check)[0], f"cell {cell.index} still has a placeholder"
         assert answer in source.split(check)[0], f"cell {cell.index} lacks the answer to ex{cell.exercise.number}"
+        above = blank.cells[cell.index].source.split(f"# Exercise {cell.exercise.number}")[0]
+        assert source.startswith(above), f"cell {cell.index}: the code above the exercise comment was lost"
 
 
 def test_solve_refuses_a_cell_for_an_unknown_exercise_and_a_missing_cell():
@@ -88,3 +90,11 @@ def test_a_solution_that_does_not_check_fails_the_run(tmp_path, monkeypatch):
     result = runner.run_notebook(path, tmp_path / "solutions", solved=True)
     assert not result.ok
     assert "ex1 (cell 1) said: ✗ Exercise 1 · Add them up Incorrect — `total` is 3" in result.error
+
+
+def test_code_above_the_exercise_comment_is_kept():
+    question = QuestionExercise(1, "why", "Because.", choices={"a": "yes", "b": "no"}, answer="a")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from course_utils.lessons.l00 import ex1\n\n# Exercise 1: pick\nanswer_1 = ...\nex1.check()")])
+    solved, _ = solutions.solve(notebook, [question])
+    assert solved.cells[0].source == "from course_utils.lessons.l00 import ex1\n\n# Exercise 1: pick\nanswer_1 = 'a'\n\nex1.check()"
