@@ -21,7 +21,8 @@ ex1 = QuestionExercise(
         "`recurrent_dropout` multiplies the state the LSTM carries from step to step by a random mask, inside the loop "
         "over the words. Keras must then run its generic step-by-step loop: the fused cuDNN kernel on a GPU only "
         "supports dropout on the inputs, so with `recurrent_dropout > 0` Keras falls back to the slow path. On a CPU "
-        "the extra masking and bookkeeping at every step roughly doubled the time per batch in our measurement."
+        "the extra masking at every step adds a share to each step (notebook 06 prints how much on your machine); "
+        "on a GPU the lost fused kernel costs far more."
     ),
     hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
 )
