@@ -9,6 +9,7 @@ from course_utils.bench import Result
 
 def result(name, seconds, accuracy, peak=900.0):
     return Result(name, name.title(), len(seconds), epoch_seconds=list(seconds), eval_seconds=[1.0] * len(seconds),
+                  fit_seconds=[s + 2.0 for s in seconds],
                   accuracy=list(accuracy), peak_mb=peak, train_phrases=100, held_out_phrases=10, data="sample, fraction 1")
 
 
@@ -43,9 +44,9 @@ def test_targets_say_when_missed():
 def test_table_has_the_columns():
     text = bench.table([SEED, FAST])
     header = text.splitlines()[0]
-    for column in ("configuration", "epochs", "s / epoch", "training time", "held-out accuracy", "peak memory"):
+    for column in ("configuration", "epochs", "s / epoch", "training time", "`fit` calls, wall", "held-out accuracy", "peak memory"):
         assert column in header
-    assert "| 300.0 |" in text and "2,400 s" in text and "0.6300 (3), 0.6000" in text
+    assert "| 300.0 | 2,400 s | 2,416 s | 0.6300 (3), 0.6000 | 2,100 MB |" in text
 
 
 def test_every_config_is_known_and_sane():
@@ -70,5 +71,5 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     text = out.read_text()
     assert "| configuration | epochs | s / epoch |" in text
     assert "`fast`" in text and "Machine:" in text and "Data: sample, fraction 0.3" in text
-    assert "peak memory" in text and "Targets:" in text
+    assert "peak memory" in text and "Targets (on training time):" in text
     assert text.strip() in capsys.readouterr().out
