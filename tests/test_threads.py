@@ -19,3 +19,27 @@ def test_cgroup_v1_quota(tmp_path):
     (tmp_path / "cpu" / "cpu.cfs_quota_us").write_text("50000\n")
     (tmp_path / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
     assert threads.available_cpus(tmp_path) == 0.5
+
+
+def test_match_threads_sizes_both_pools_and_refuses_once_started():
+    """In a fresh interpreter (TensorFlow's pools are fixed once it runs anything)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from course_utils import threads\n"
+        "import tensorflow as tf\n"
+        "print(threads.match_threads(3))\n"
+        "print(tf.config.threading.get_intra_op_parallelism_threads(), tf.config.threading.get_inter_op_parallelism_threads())\n"
+        "tf.constant(1.0) + 1.0\n"
+        "try:\n"
+        "    threads.match_threads(2)\n"
+        "except RuntimeError as error:\n"
+        "    print('refused:', error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("TensorFlow threads: 3 inside each operation, up to 3 operations at a time")
+    assert lines[1] == "3 3"
+    assert lines[2].startswith("refused: TensorFlow has already started") and "restart the kernel" in lines[2]
