@@ -151,11 +151,7 @@ def peak_mb() -> float:
 
 
 def _threads(config: Config) -> str:
-    if config.match_threads:
-        match_threads()
-        n = max(1, int(available_cpus()))
-        return f"{n} inside an operation, up to {n} operations at a time"
-    return "TensorFlow's defaults"
+    return match_threads() if config.match_threads else "TensorFlow's defaults"
 
 
 def load_split(fraction: float = 1.0):
