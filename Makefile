@@ -3,6 +3,7 @@
 #   make test   the same set-up (offline data), then every test and every notebook (quick mode)
 # Also: make course (run every notebook headless into build/), make solutions (the same with every
 # exercise answered: an answer key in build/solutions/), make bench, make data, make clean.
+# make course CPUS=1 (or make solutions CPUS=1) pins every notebook's kernel to 1 CPU (what Binder gives).
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -39,10 +40,10 @@ test: install
 	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider $(PYTEST_FLAGS)
 
 course: install
-	$(BIN)/python -m course_utils.runner
+	$(BIN)/python -m course_utils.runner $(if $(CPUS),--cpus $(CPUS))
 
 solutions: install
-	$(BIN)/python -m course_utils.runner --solved
+	$(BIN)/python -m course_utils.runner --solved $(if $(CPUS),--cpus $(CPUS))
 
 bench: install
 	$(BIN)/python -m course_utils.bench

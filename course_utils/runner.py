@@ -9,6 +9,14 @@ know a notebook fits Binder's 2 GB.
 reference solution instead (:mod:`course_utils.solutions`), writes those copies to
 ``build/solutions/`` (an answer key for instructors) and fails a notebook whose solved exercise
 does not check as Correct.
+
+Before the notebooks, one line says what the kernels run on: the CPU model, whether it has
+AVX-512, the CPUs the kernels may use (affinity capped by the cgroup quota) and the cgroup memory
+limit, so two runs' times can be compared. ``--cpus N`` (``make course CPUS=1``) pins every
+kernel to N CPUs, e.g. to time the notebooks on one CPU as on Binder (whose one CPU is a quota,
+not a pinning, but TensorFlow gets one thread per pool either way): the runner narrows its own
+CPU affinity to the first N CPUs it may use, the kernels it starts inherit that, and
+:func:`course_utils.threads.match_threads` then sizes TensorFlow's pools to it.
 """
 from __future__ import annotations
 
@@ -19,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config
+from . import config, resources
 
 NOTEBOOK_DIR = config.REPO_ROOT / "notebooks"
 # Asked of the kernel after the last cell: its own peak resident memory (kB on Linux, bytes on macOS).
@@ -84,23 +92,93 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
     return RunResult(path.name, not error, seconds, peak, error)
 
 
+def usable_cpus() -> int:
+    """Whole CPUs the kernels may use: the most ``--cpus`` accepts.
+
+    The affinity capped by the cgroup quota, rounded down as :func:`threads.match_threads` does
+    (with a quota of 1.5, two busy threads would only take turns), and never under one.
+    """
+    return max(1, int(resources.available_cpus()))
+
+
+def pin_cpus(n: int) -> set[int]:
+    """Narrow this process's CPU affinity to the first ``n`` CPUs of its current affinity.
+
+    Kernels started afterwards inherit the affinity (a child process starts with the affinity of
+    the thread that started it), so every notebook runs on those CPUs. On Linux the affinity
+    belongs to each thread, so every thread this process already has is narrowed too, in case one
+    of them starts a kernel. Returns the CPUs kept.
+    """
+    keep = set(sorted(os.sched_getaffinity(0))[:n])
+    os.sched_setaffinity(0, keep)
+    try:
+        tids = [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:
+        tids = []
+    for tid in tids:
+        try:
+            os.sched_setaffinity(tid, keep)
+        except OSError:  # the thread has ended meanwhile
+            pass
+    return keep
+
+
+def machine_line(pinned: int | None = None) -> str:
+    """One line on what the kernels run on, printed before the notebooks' lines.
+
+    The CPU model and AVX-512 explain most of the difference between two machines' times; the
+    CPUs the kernels may use (and why: a ``--cpus`` pinning, a cgroup quota) and the memory limit
+    say whether the times and peaks stand for a Binder session.
+    """
+    avx512 = resources.has_avx512()
+    avx = "unknown" if avx512 is None else ("yes" if avx512 else "no")
+    cpus = resources.available_cpus()
+    why = [f"pinned with --cpus {pinned}"] if pinned else []
+    quota = resources.cpu_quota()
+    if quota is not None:
+        why.append(f"cgroup CPU quota {quota:g}")
+    limit = resources.memory_limit_bytes()
+    memory = f"cgroup memory limit {limit / 2**20:,.0f} MB" if limit is not None else "no cgroup memory limit"
+    cores = os.cpu_count() or 0
+    return (f"Machine: {resources.cpu_model()}, AVX-512 {avx}; kernels may use {cpus:g} CPU{'s' if cpus > 1 else ''} "
+            f"of the {cores} core{'s' if cores != 1 else ''} it shows" + (f" ({', '.join(why)})" if why else "")
+            + f"; {memory}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils.runner", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="run only notebooks whose file name contains one of these")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: no limit)")
     parser.add_argument("--solved", action="store_true",
                         help="answer every exercise with its solution first; copies go to build/solutions/")
+    parser.add_argument("--cpus", type=int, default=None, metavar="N",
+                        help="pin every notebook's kernel to N CPUs (the first N this process may use)")
+    parser.add_argument("--notebook-dir", type=Path, default=NOTEBOOK_DIR, metavar="DIR",
+                        help=f"where the NN_name.ipynb notebooks are (default: {NOTEBOOK_DIR})")
     args = parser.parse_args(argv)
+    if args.cpus is not None:
+        if not hasattr(os, "sched_setaffinity"):
+            parser.error("--cpus needs os.sched_setaffinity, which this system (not Linux) lacks")
+        usable = usable_cpus()
+        if not 1 <= args.cpus <= usable:
+            quota = resources.cpu_quota()
+            affinity = resources.affinity_cpus()
+            parser.error(f"--cpus {args.cpus}: choose from 1 to {usable}, the CPUs this process may use (affinity "
+                         f"{affinity} CPU{'s' if affinity > 1 else ''}, "
+                         + (f"cgroup CPU quota {quota:g})" if quota is not None else "no cgroup CPU quota)"))
     build = config.build_dir()
     os.environ["COURSE_BUILD_DIR"] = str(build)  # the kernels inherit it
-    notebooks = [p for p in course_notebooks() if not args.names or any(n in p.name for n in args.names)]
+    notebooks = [p for p in course_notebooks(args.notebook_dir) if not args.names or any(n in p.name for n in args.names)]
     if not notebooks:
-        print(f"error: no notebook in {NOTEBOOK_DIR} matches {args.names}", file=sys.stderr)
+        print(f"error: no notebook in {args.notebook_dir} matches {args.names}", file=sys.stderr)
         return 2
+    if args.cpus is not None:
+        pin_cpus(args.cpus)  # before any kernel starts: they inherit it
     mode = "quick (COURSE_QUICK=1)" if config.is_quick() else "full"
     out_dir = build / ("solutions" if args.solved else "notebooks")
     what = "solved notebooks" if args.solved else "notebooks"
     print(f"Running {len(notebooks)} {what} in {mode} mode; executed copies go to {out_dir}")
+    print(machine_line(args.cpus), flush=True)
     results = []
     for path in notebooks:
         result = run_notebook(path, out_dir, args.timeout, solved=args.solved)

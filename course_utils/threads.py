@@ -2,42 +2,21 @@
 
 TensorFlow sizes its pools from the number of cores it sees. In a container (Binder, a CI
 runner, a Kubernetes pod) that can be the host's 32 or 64 cores while the container may only
-use 2: dozens of threads then take turns on two CPUs, and every operation waits for the
-slowest of them. :func:`available_cpus` reads what the process may use (the scheduler's CPU
-affinity, capped by the cgroup CPU quota), and :func:`match_threads` sizes both pools to it.
-It must run before TensorFlow executes anything; afterwards TensorFlow refuses the change.
+use 2 (or, on mybinder.org, 1): dozens of threads then take turns on those CPUs, and every
+operation waits for the slowest of them. :func:`available_cpus` (from
+:mod:`course_utils.resources`, kept here because the notebooks call ``threads.available_cpus()``)
+reads what the process may use: the scheduler's CPU affinity, capped by the smallest cgroup CPU
+quota on the process's own cgroup and its ancestors (Binder's limit sits on a child cgroup, not
+at the root of ``/sys/fs/cgroup``). :func:`match_threads` sizes both pools to it. It must run
+before TensorFlow executes anything; afterwards TensorFlow refuses the change.
 """
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
+from .resources import available_cpus
 
-def _quota_v2(path: Path) -> float | None:
-    limit, period = path.read_text().split()[:2]
-    return None if limit == "max" else int(limit) / int(period)
-
-
-def _quota_v1(path: Path) -> float | None:
-    quota = int(path.read_text())
-    period = int(path.with_name("cpu.cfs_period_us").read_text())
-    return None if quota <= 0 else quota / period
-
-
-def available_cpus(cgroup_root: Path = Path("/sys/fs/cgroup")) -> float:
-    """CPUs this process may use: its CPU affinity, capped by a cgroup quota when there is one.
-
-    ``os.cpu_count()`` is the machine's count, which in a container may be far more than its quota.
-    """
-    cpus = float(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    for path, parse in ((cgroup_root / "cpu.max", _quota_v2), (cgroup_root / "cpu" / "cpu.cfs_quota_us", _quota_v1)):
-        try:
-            quota = parse(path)
-        except (OSError, ValueError):
-            continue
-        if quota:
-            cpus = min(cpus, quota)
-    return cpus
+__all__ = ["available_cpus", "match_threads"]
 
 
 def match_threads(cpus: float | None = None) -> str:

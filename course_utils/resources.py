@@ -1,0 +1,236 @@
+"""What this process may really use: CPUs, memory, and what kind of CPU it runs on.
+
+The numbers a program sees first are the machine's: ``os.cpu_count()`` and the RAM in
+``/proc/meminfo``. On mybinder.org (and in most containers) the kernel enforces smaller limits
+through cgroups: one CPU as a CFS *quota* (the process still sees, and may be scheduled on,
+every core, but gets one CPU-second per second) and about 2 GB of memory. A kernel that trusts
+the machine's numbers starts dozens of TensorFlow threads that take turns on one CPU, or loads
+data the memory limit will not hold, and the out-of-memory killer ends it without a message.
+
+The limits are not always at the root of ``/sys/fs/cgroup``: JupyterHub's systemd spawner (and
+``binder-sim``) put the process in a *child* cgroup without a cgroup namespace, and a limit set
+on any ancestor of that cgroup applies too. So this module reads the process's own cgroup from
+``/proc/self/cgroup`` and walks from it up to the root, keeping the smallest limit, for both
+cgroup v2 (one ``0::/path`` line; ``cpu.max``, ``memory.max``) and v1 (one line per hierarchy,
+e.g. ``4:cpu,cpuacct:/path``; ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``,
+``memory.limit_in_bytes``). Every path is a parameter so tests can build fake trees.
+"""
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path, PurePosixPath
+
+PROC_CGROUP = Path("/proc/self/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+CPUINFO = Path("/proc/cpuinfo")
+
+# cgroup v1 writes "no limit" as the largest page-aligned counter (9223372036854771712 on x86-64),
+# not as a word; anything this large (1 EiB) is no limit a learner will meet.
+_V1_UNLIMITED = 2**60
+# The folder a v1 CPU hierarchy is mounted on depends on the distribution.
+_V1_CPU_FOLDERS = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
+
+
+def _cgroup_lines(proc_cgroup: Path) -> list[tuple[str, str]]:
+    """``/proc/self/cgroup`` as (controllers, path) pairs, e.g. ``("cpu,cpuacct", "/a/b")``; v2's is ``""``.
+
+    A missing or unreadable file (macOS, a sandbox) gives no lines: then there is no cgroup limit
+    we could read, which is reported as no limit rather than as an error.
+    """
+    try:
+        text = proc_cgroup.read_text()
+    except OSError:
+        return []
+    lines = []
+    for line in text.splitlines():
+        parts = line.strip().split(":", 2)
+        if len(parts) == 3:
+            _, controllers, path = parts
+            lines.append((controllers, path))
+    return lines
+
+
+def _ancestors(path: str) -> list[PurePosixPath]:
+    """The cgroup itself, then each parent up to the root (``/a/b`` -> ``a/b``, ``a``, ``.``).
+
+    Inside a cgroup namespace a path outside it reads ``/../..``; those parts cannot be followed,
+    so they are dropped and the walk checks what the mount shows.
+    """
+    parts = [p for p in PurePosixPath(path).parts if p not in ("/", "..")]
+    return [PurePosixPath(*parts[:i]) for i in range(len(parts), -1, -1)]
+
+
+def _v2_base(cgroup_root: Path) -> Path:
+    """Where the unified (v2) hierarchy is mounted: the root, or ``unified/`` on a hybrid system.
+
+    A hybrid system mounts v1 hierarchies at the root and v2 under ``unified/``; a v2 path in
+    ``/proc/self/cgroup`` is relative to that mount.
+    """
+    if not (cgroup_root / "cgroup.controllers").exists() and (cgroup_root / "unified" / "cgroup.controllers").exists():
+        return cgroup_root / "unified"
+    return cgroup_root
+
+
+def _directories(controller: str, v1_folders: tuple[str, ...], proc_cgroup: Path, cgroup_root: Path) -> list[Path]:
+    """Every cgroup folder whose limit on ``controller`` applies to this process, its own first.
+
+    For each hierarchy that handles the controller (v2's, and v1's mounted at one of
+    ``v1_folders`` or at the folder named after its controllers), the process's cgroup and each
+    of its ancestors. Folders that do not exist are kept out; duplicates (``cpu`` is often a
+    link to ``cpu,cpuacct``) appear once.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for controllers, path in _cgroup_lines(proc_cgroup):
+        if not controllers:
+            bases = [_v2_base(cgroup_root)]
+        elif controller in controllers.split(","):
+            bases = [cgroup_root / name for name in (controllers, *v1_folders)]
+        else:
+            continue
+        for base in bases:
+            for relative in _ancestors(path):
+                directory = base / relative
+                try:
+                    key = directory.resolve()
+                except OSError:
+                    continue
+                if key not in seen and directory.is_dir():
+                    seen.add(key)
+                    found.append(directory)
+    return found
+
+
+def _v2_cpu(directory: Path) -> float | None:
+    """``cpu.max`` is ``QUOTA PERIOD`` in microseconds, or ``max PERIOD`` for no limit."""
+    fields = (directory / "cpu.max").read_text().split()
+    if not fields or fields[0] == "max":
+        return None
+    period = int(fields[1]) if len(fields) > 1 else 100_000
+    return int(fields[0]) / period
+
+
+def _v1_cpu(directory: Path) -> float | None:
+    """``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``; a quota of -1 means no limit."""
+    quota = int((directory / "cpu.cfs_quota_us").read_text())
+    if quota <= 0:
+        return None
+    return quota / int((directory / "cpu.cfs_period_us").read_text())
+
+
+def cpu_quota(*, proc_cgroup: Path = PROC_CGROUP, cgroup_root: Path = CGROUP_ROOT) -> float | None:
+    """The smallest CFS quota, in CPUs (1.5 = one and a half CPU-seconds per second), or None.
+
+    A quota does not change which cores the process may run on, only how much CPU time it gets,
+    so ``os.cpu_count()`` and the affinity both miss it. None when no cgroup on the way up sets one.
+    """
+    quotas = []
+    for directory in _directories("cpu", _V1_CPU_FOLDERS, proc_cgroup, cgroup_root):
+        for parse in (_v2_cpu, _v1_cpu):
+            try:
+                quota = parse(directory)
+            except (OSError, ValueError, IndexError, ZeroDivisionError):
+                continue
+            if quota is not None and quota > 0:
+                quotas.append(quota)
+    return min(quotas) if quotas else None
+
+
+def affinity_cpus() -> int:
+    """How many cores the scheduler lets this process run on (``taskset``, a cpuset, ``--cpus``).
+
+    Falls back to the machine's count where there is no affinity call (macOS).
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def available_cpus(*, proc_cgroup: Path = PROC_CGROUP, cgroup_root: Path = CGROUP_ROOT) -> float:
+    """CPUs this process may use: its CPU affinity, capped by the smallest cgroup CPU quota.
+
+    This, not ``os.cpu_count()`` (the machine's count, which in a container may be far more than
+    its quota), is the number to size thread pools by. It can be fractional (a quota of 0.5).
+    """
+    cpus = float(affinity_cpus())
+    quota = cpu_quota(proc_cgroup=proc_cgroup, cgroup_root=cgroup_root)
+    return min(cpus, quota) if quota is not None else cpus
+
+
+def _v2_memory(directory: Path) -> int | None:
+    value = (directory / "memory.max").read_text().strip()
+    return None if value == "max" else int(value)
+
+
+def _v1_memory(directory: Path) -> int | None:
+    value = int((directory / "memory.limit_in_bytes").read_text())
+    return None if value <= 0 or value >= _V1_UNLIMITED else value
+
+
+def memory_limit_bytes(*, proc_cgroup: Path = PROC_CGROUP, cgroup_root: Path = CGROUP_ROOT) -> int | None:
+    """The smallest cgroup memory limit on this process's cgroup and its ancestors, or None.
+
+    Past this limit the kernel's out-of-memory killer ends the process (in Jupyter: "the kernel
+    died"), however much memory the machine has. None when no cgroup sets one (``max`` in v2,
+    v1's huge "unlimited" value).
+    """
+    limits = []
+    for directory in _directories("memory", ("memory",), proc_cgroup, cgroup_root):
+        for parse in (_v2_memory, _v1_memory):
+            try:
+                limit = parse(directory)
+            except (OSError, ValueError):
+                continue
+            if limit is not None:
+                limits.append(limit)
+    return min(limits) if limits else None
+
+
+def machine_memory_bytes() -> int | None:
+    """The machine's physical memory (what ``free`` shows as total), or None when unknown.
+
+    In a container this is the host's memory; :func:`memory_limit_bytes` is what the process may use.
+    """
+    try:
+        pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        if pages > 0 and page_size > 0:
+            return pages * page_size
+    except (ValueError, OSError, AttributeError):
+        pass
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().total)
+    except ImportError:
+        return None
+
+
+def _cpuinfo_field(name: str, cpuinfo: Path) -> str | None:
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+def cpu_model(cpuinfo: Path = CPUINFO) -> str:
+    """The CPU's name (``model name`` in ``/proc/cpuinfo``), so timings can be compared across machines.
+
+    Falls back to what :mod:`platform` knows (the architecture at least) off Linux.
+    """
+    return _cpuinfo_field("model name", cpuinfo) or platform.processor() or platform.machine() or "unknown CPU"
+
+
+def has_avx512(cpuinfo: Path = CPUINFO) -> bool | None:
+    """Whether the CPU has AVX-512 (the ``avx512f`` flag), or None when ``/proc/cpuinfo`` does not say.
+
+    TensorFlow's CPU kernels (oneDNN) use it when it is there, so it is one reason two machines with
+    the same number of CPUs train at different speeds.
+    """
+    flags = _cpuinfo_field("flags", cpuinfo)
+    return None if flags is None else "avx512f" in flags.split()
