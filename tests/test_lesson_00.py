@@ -34,3 +34,16 @@ def test_ex2_count_positive(namespace):
 
 def test_every_exercise_is_listed():
     assert EXERCISES == [ex1, ex2]
+
+
+def test_ex1_choices_match_the_notebook_and_choose_the_mode_in_the_cell():
+    """Binder users cannot set COURSE_QUICK, so the right answer chooses the mode in the set-up cell."""
+    from pathlib import Path
+
+    import nbformat
+
+    assert 'MODE = "quick"' in ex1.choices[ex1.answer]
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "00_start_here.ipynb", as_version=4)
+    text = next(c.source for c in notebook.cells if c.cell_type == "markdown" and "## Exercise 1" in c.source)
+    for key, choice in ex1.choices.items():
+        assert f"- **{key}** {choice}" in text.replace("`", ""), f"choice {key} differs between the notebook and l00.py"

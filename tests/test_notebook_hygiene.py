@@ -14,10 +14,14 @@ The rules (docs/authoring.md and docs/adding_a_notebook.md explain them):
 - kernel ``python3``; no stored errors, tracebacks, widget state, widget views or images;
 - stored outputs only in cells tagged ``nbval-check-output``, each of which has outputs and an execution
   count; all stored outputs together under 20 kB, no stream longer than 50 lines, no local paths;
-- exercise cells: ``exN.check()`` with ``# exN.hint()`` and ``# exN.solution()``, numbered 1, 2, ... in order.
+- exercise cells: ``exN.check()`` with ``# exN.hint()`` and ``# exN.solution()``, numbered 1, 2, ... in order;
+- the first code cell is the set-up cell: ``from course_utils import config``, ``MODE = None`` and then
+  ``settings = config.setup(mode=MODE, ...)`` as its first call, before anything imports Keras or TensorFlow
+  (the mode is chosen there, on Binder too, and the thread pools must be sized before TensorFlow runs).
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -342,7 +346,86 @@ def check_exercises(notebook, path: Path) -> list[str]:
     return problems
 
 
+SETUP_CALL = re.compile(r"^config\.setup\(\s*mode=MODE\b")
+SETUP_SHAPE = ("`from course_utils import config`, then `MODE = None  # \"full\" or \"quick\" ...`, then"
+               " `settings = config.setup(mode=MODE, keras=True)` (keras=False where the notebook needs no Keras),"
+               " then the other imports; see docs/adding_a_notebook.md")
+HEAVY_MODULES = ("keras", "tensorflow", "tf_keras")
+
+
+def _imported(node: ast.stmt) -> list[str]:
+    """The modules a statement imports (``from a.b import c`` gives ``a.b``), or [] if it imports nothing."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return []
+
+
+def _is_setup_call(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setup"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "config")
+
+
+def check_setup(notebook, path: Path) -> list[str]:
+    """The first code cell sets up: its first call is `config.setup(mode=MODE`, before any Keras/TensorFlow import."""
+    codes = code_indices(notebook)
+    if not codes:
+        return []
+    index = codes[0]
+    cell = notebook.cells[index]
+    at = where(path, index, cell)
+    later = next((i for i in codes[1:] if "config.setup(" in notebook.cells[i].source), None)
+    if "config.setup(" not in cell.source:
+        extra = f" (it is in cell {later + 1}; move it up)" if later is not None else ""
+        return [f"{at}: the first code cell must be the set-up cell, which calls `config.setup(mode=MODE, ...)`"
+                f"{extra}; write it as {SETUP_SHAPE}"]
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as error:
+        return [f"{at}: the set-up cell is not valid Python ({error.msg}, line {error.lineno});"
+                f" write it as {SETUP_SHAPE}"]
+    problems = []
+    setup_at = next((i for i, node in enumerate(tree.body) if any(_is_setup_call(n) for n in ast.walk(node))), None)
+    if setup_at is None:
+        return [f"{at}: the set-up cell does not call `config.setup(...)` itself; write it as {SETUP_SHAPE}"]
+    before, setup = tree.body[:setup_at], tree.body[setup_at]
+    call = next(n for n in ast.walk(setup) if _is_setup_call(n))
+    for node in before:
+        line = ast.get_source_segment(cell.source, node) or ""
+        modules = _imported(node)
+        heavy = [m for m in modules if m.split(".")[0] in HEAVY_MODULES]
+        if heavy:
+            problems.append(f"{at}: `{line}` comes before `config.setup(...)`; importing {heavy[0]} first starts"
+                            " TensorFlow before the mode is fixed and its thread pools are sized: move the import"
+                            " below the set-up call")
+        elif any(m == "course_utils" or m.startswith("course_utils.") for m in modules):
+            if not (isinstance(node, ast.ImportFrom) and node.module == "course_utils"
+                    and [a.name for a in node.names] == ["config"]):
+                problems.append(f"{at}: `{line}` comes before `config.setup(...)`; only `from course_utils import"
+                                " config` may, so that config.setup is the first course call: move it below")
+        elif any(isinstance(n, ast.Call) for n in ast.walk(node)):
+            problems.append(f"{at}: `{line}` runs before `config.setup(...)`; the set-up call must be the cell's first"
+                            " call: move it below")
+    segment = ast.get_source_segment(cell.source, call) or ""
+    if not SETUP_CALL.match(segment):
+        problems.append(f"{at}: the set-up call is `{segment.splitlines()[0]}`; it must pass the mode first, as"
+                        " `config.setup(mode=MODE, ...)`, so a learner chooses the mode in this cell")
+    modes = [node for node in before if isinstance(node, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == "MODE" for t in node.targets)]
+    if not modes:
+        problems.append(f"{at}: no `MODE = None` line before the set-up call; add"
+                        ' `MODE = None  # "full" (the real data, real settings) or "quick" (the synthetic sample, few'
+                        ' epochs); None: full, unless COURSE_QUICK=1 is set`')
+    elif not (isinstance(modes[-1].value, ast.Constant) and modes[-1].value.value is None):
+        value = ast.get_source_segment(cell.source, modes[-1].value)
+        problems.append(f"{at}: the notebook is committed with `MODE = {value}`; commit `MODE = None`, so that"
+                        " COURSE_QUICK decides (CI and nbval run in quick mode, a learner's default is full)")
+    return problems
+
+
 RULES = {
+    "setup": check_setup,
     "metadata": check_metadata,
     "title": check_title,
     "opening": check_opening,
@@ -413,13 +496,20 @@ GOOD_CLOSING = """## Key points
 1. First?
 2. Second?"""
 GOOD_EXERCISE = "from course_utils.lessons.l03 import ex1\n\nx = ...\nex1.check()\n# ex1.hint()\n# ex1.solution()"
+GOOD_SETUP = """from course_utils import config
+
+MODE = None  # "full" or "quick"; None: full, unless COURSE_QUICK=1 is set
+settings = config.setup(mode=MODE, keras=True)
+
+import keras"""
 FAKE = Path("03_a_title.ipynb")
 
 
 def make(cells=None, head=GOOD_HEAD, opening=GOOD_OPENING, closing=GOOD_CLOSING, name=FAKE.name):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    body = cells if cells is not None else [new_code_cell("print(1)"), new_code_cell(GOOD_EXERCISE)]
+    body = cells if cells is not None else [new_code_cell(GOOD_SETUP), new_code_cell("print(1)"),
+                                            new_code_cell(GOOD_EXERCISE)]
     notebook = new_notebook(cells=[new_markdown_cell(head.format(binder=BINDER.format(name=name))),
                                    new_markdown_cell(opening), *body, new_markdown_cell(closing)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -584,3 +674,45 @@ def test_outputs_rule_catches_timing_metadata_and_attachments():
 ])
 def test_exercises_rule(sources, words):
     assert words in report(check_exercises(make([code(s) for s in sources]), FAKE))
+
+
+@pytest.mark.parametrize("source", [
+    GOOD_SETUP,
+    "from course_utils import config\n\nMODE = None\nsettings = config.setup(mode=MODE)\n\nimport numpy as np",
+    "import os\nfrom course_utils import config\n\nMODE = None  # a comment\nconfig.setup(mode=MODE, keras=True)",
+    "from course_utils import config\nMODE = None\nconfig.setup(mode=MODE, keras=True)\nimport tensorflow as tf",
+])
+def test_setup_rule_accepts_the_course_shape(source):
+    assert check_setup(make([code(source), code("print(1)")]), FAKE) == []
+
+
+@pytest.mark.parametrize("source, words", [
+    ("import keras\nfrom course_utils import config\n\nMODE = None\nsettings = config.setup(mode=MODE, keras=True)",
+     "`import keras` comes before `config.setup(...)`"),
+    ("import tensorflow as tf\nfrom course_utils import config\nMODE = None\nsettings = config.setup(mode=MODE)",
+     "importing tensorflow first starts TensorFlow"),
+    ("from keras import layers\nfrom course_utils import config\nMODE = None\nsettings = config.setup(mode=MODE)",
+     "`from keras import layers` comes before"),
+    ("from course_utils import config, threads\nMODE = None\nsettings = config.setup(mode=MODE)",
+     "only `from course_utils import config` may"),
+    ("from course_utils.data import load_phrases\nfrom course_utils import config\nMODE = None\n"
+     "settings = config.setup(mode=MODE)", "`from course_utils.data import load_phrases` comes before"),
+    ("from course_utils import config\nprint('hi')\nMODE = None\nsettings = config.setup(mode=MODE)",
+     "`print('hi')` runs before `config.setup(...)`"),
+    ("from course_utils import config\n\nsettings = config.setup(keras=True)", "it must pass the mode first"),
+    ("from course_utils import config\n\nsettings = config.setup(keras=True)", "no `MODE = None` line"),
+    ("from course_utils import config\nMODE = None\nsettings = config.setup(42, mode=MODE)",
+     "must pass the mode first"),
+    ("from course_utils import config\nMODE = 'quick'\nsettings = config.setup(mode=MODE)",
+     "committed with `MODE = 'quick'`"),
+    ("import numpy as np\n\nx = np.zeros(3)", "the first code cell must be the set-up cell"),
+    ("from course_utils import config\nMODE = None\nsettings = config.setup(mode=MODE\n", "not valid Python"),
+])
+def test_setup_rule(source, words):
+    problems = report(check_setup(make([code(source), code("print(1)")]), FAKE))
+    assert words in problems and "cell 3 (code:" in problems
+
+
+def test_setup_rule_points_at_a_set_up_cell_that_comes_too_late():
+    notebook = make([code("import keras"), code(GOOD_SETUP)])
+    assert "(it is in cell 4; move it up)" in report(check_setup(notebook, FAKE))

@@ -6,18 +6,20 @@ ex1 = QuestionExercise(
     title="Pick the mode",
     choices={
         "a": "Run it in full mode and wait: the numbers are the real ones.",
-        "b": "Start JupyterLab with COURSE_QUICK=1 and run the notebook on the sample.",
+        "b": 'Set MODE = "quick" in its set-up cell and run the notebook on the sample.',
         "c": "Skip the set-up cell so nothing heavy is imported.",
     },
     answer="b",
     feedback={
         "a": "Full mode trains on all 156,060 phrases: some cells take many minutes and need about 2 GB of memory.",
-        "c": "The set-up cell is cheap; the training cells are what take time, and they need the set-up.",
+        "c": "The set-up cell is cheap, and it is where you choose the mode; the training cells are what take time, "
+             "and they need the set-up.",
     },
     explanation=(
         "Quick mode runs the same code on the small synthetic sample with few epochs, so a whole notebook "
         "finishes in a minute or two on a laptop. Its numbers describe the sample, not the real data: "
-        "switch to full mode when you want results you can quote."
+        "switch to full mode (MODE = \"full\", then restart the kernel and run from the top) when you want results "
+        "you can quote."
     ),
     hints=["Which mode runs the same code on much less data?"],
 )
