@@ -34,6 +34,12 @@ import numpy as np
 
 Sequences = Sequence[Sequence[int]]
 
+# The course's batch settings (notebooks 05 and 06 and the bench use them through course_batches
+# and course_prefix_batches): about 512 phrases a batch, as in 2019, and at most 8,192 padded tokens,
+# so that a batch of 53-token phrases takes about 150 rows and training stays near 1.1 GB in all.
+PHRASES_PER_BATCH = 512
+MAX_TOKENS = 8192
+
 
 def _flatten(sequences: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(tokens, starts, lengths)``: every sequence end to end in one int32 array."""
@@ -57,7 +63,12 @@ def _fill(tokens: np.ndarray, starts: np.ndarray, lengths: np.ndarray, width: in
 
 
 def batch_plan(
-    lengths: np.ndarray, batch_size: int, rng: np.random.Generator | None = None, *, same_length: bool = False
+    lengths: np.ndarray,
+    batch_size: int,
+    rng: np.random.Generator | None = None,
+    *,
+    same_length: bool = False,
+    max_tokens: int | None = None,
 ) -> list[np.ndarray]:
     """Indices of each batch: sorted by length, cut into pieces of at most ``batch_size``.
 
@@ -65,9 +76,16 @@ def batch_plan(
     random order, so every epoch sees different batches in a different order; without it the
     plan is deterministic (for prediction). ``same_length=True`` never mixes two lengths in a
     batch: no padding at all, so no mask either, at the price of a few part-filled batches.
+
+    ``max_tokens`` caps a batch's padded size (rows x its longest length) as well: the longest
+    phrases then come in smaller batches. Training memory grows with that size (every step of
+    every row keeps its activations for the backward pass: about 12 kB a row and a step for the
+    2019 LSTM), so the cap is what keeps a 53-token batch from costing ten times a 5-token one.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    if max_tokens is not None and max_tokens < 1:
+        raise ValueError(f"max_tokens must be at least 1, not {max_tokens}")
     lengths = np.asarray(lengths)
     tiebreak = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
     order = np.lexsort((tiebreak, lengths))
@@ -75,9 +93,24 @@ def batch_plan(
         groups = np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1)
     else:
         groups = [order]
-    batches = [group[i : i + batch_size] for group in groups for i in range(0, len(group), batch_size)]
+    batches = [batch for group in groups for batch in _cut(group, lengths, batch_size, max_tokens)]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def _cut(group: np.ndarray, lengths: np.ndarray, batch_size: int, max_tokens: int | None) -> list[np.ndarray]:
+    """Cut indices sorted by length into batches of at most ``batch_size`` rows and ``max_tokens`` padded tokens."""
+    if max_tokens is None:
+        return [group[i : i + batch_size] for i in range(0, len(group), batch_size)]
+    widths = np.maximum(lengths[group], 1)
+    batches, start = [], 0
+    while start < len(group):
+        window = widths[start : start + batch_size]
+        # rows x width, the width being the last row's: it only grows, so the rows that fit are a prefix.
+        size = max(1, int(np.sum(np.arange(1, len(window) + 1) * window <= max_tokens)))
+        batches.append(group[start : start + size])
+        start += size
     return batches
 
 
@@ -96,6 +129,7 @@ def sorted_batches(
     *,
     padding: str = "pre",
     same_length: bool = False,
+    max_tokens: int | None = None,
     shuffle: bool = True,
     seed: int = 0,
 ):
@@ -105,6 +139,7 @@ def sorted_batches(
     An empty sequence (every word unknown) is kept as one padding token, as a padded matrix
     would show it to the model. ``same_length=True`` makes every batch rectangular (see
     :func:`batch_plan`): what a bidirectional layer needs to read no padding without a mask.
+    ``max_tokens`` caps each batch's padded size (see :func:`batch_plan`).
     """
     import tensorflow as tf
 
@@ -122,14 +157,31 @@ def sorted_batches(
             yield _fill(tokens, starts[index], lengths[index], width, padding), labels[index]
 
     def plan(rng: np.random.Generator | None) -> list[np.ndarray]:
-        return batch_plan(lengths, batch_size, rng, same_length=same_length)
+        return batch_plan(lengths, batch_size, rng, same_length=same_length, max_tokens=max_tokens)
 
     n_batches = len(plan(None))
     dataset = tf.data.Dataset.from_generator(
         batches,
         output_signature=(tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.int32)),
     )
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+    return _quiet(dataset.apply(tf.data.experimental.assert_cardinality(n_batches)))
+
+
+def _quiet(dataset):
+    """Switch off ``tf.data``'s autotuner: it measured out a 2x slower epoch on one CPU, none faster on two.
+
+    The autotuner runs a thread of its own that tunes buffers and thread counts while training runs.
+    On one CPU (Binder) that thread takes turns with the training step itself: notebook 06's fast
+    LSTM took 10.2 s an epoch on a quarter of the data with it and 5.9 s without (AMD EPYC, one
+    core); on two cores 5.0 s with it and 4.0 s without. The batches are cheap to build (under a
+    millisecond each), so there is nothing for it to tune.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    options.threading.private_threadpool_size = 1
+    return dataset.with_options(options)
 
 
 # ----------------------------------------------------------------------------------- prefixes
@@ -235,6 +287,7 @@ def prefix_batches(
     batch_size: int = 512,
     *,
     classes: int = 5,
+    max_tokens: int | None = None,
     shuffle: bool = True,
     seed: int = 0,
 ):
@@ -257,7 +310,7 @@ def prefix_batches(
     rng = np.random.default_rng(seed) if shuffle else None
 
     def batches() -> Iterator[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]:
-        for index in batch_plan(lengths, batch_size, rng):
+        for index in batch_plan(lengths, batch_size, rng, max_tokens=max_tokens):
             positions, read = reads.batch(index)
             real = read >= 0
             targets = np.zeros(read.shape + (classes,), dtype=np.float32)
@@ -276,8 +329,24 @@ def prefix_batches(
             tf.TensorSpec((None, None), tf.float32),
         ),
     )
-    n_batches = -(-len(packs.sequences) // batch_size)
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
+    n_batches = len(batch_plan(lengths, batch_size, max_tokens=max_tokens))
+    return _quiet(dataset.apply(tf.data.experimental.assert_cardinality(n_batches)))
+
+
+def sequences_per_batch(packs: PrefixPacks, phrases: int = PHRASES_PER_BATCH) -> int:
+    """Sequences a prefix batch needs to answer for about ``phrases`` phrases (a pack answers for several)."""
+    return max(1, round(phrases * len(packs.sequences) / max(1, packs.n_phrases)))
+
+
+def course_batches(sequences: Sequences, labels, *, shuffle: bool = True, seed: int = 0):
+    """Notebook 05's training batches: :func:`sorted_batches` with the course's batch settings, padded in front."""
+    return sorted_batches(sequences, labels, PHRASES_PER_BATCH, padding="pre", max_tokens=MAX_TOKENS, shuffle=shuffle,
+                          seed=seed)
+
+
+def course_prefix_batches(packs: PrefixPacks, labels, *, shuffle: bool = True, seed: int = 0):
+    """Notebook 06's training batches: :func:`prefix_batches` with the course's batch settings."""
+    return prefix_batches(packs, labels, sequences_per_batch(packs), max_tokens=MAX_TOKENS, shuffle=shuffle, seed=seed)
 
 
 def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarray:

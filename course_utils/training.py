@@ -1,42 +1,230 @@
-"""Compact training logs: one line an epoch instead of Keras's per-batch progress bars.
+"""How the course trains: compact logs, one recipe for the sentiment models, and runs that survive a restart.
 
-Per-batch bars flood a notebook (and nbval's stored output) with carriage returns. One
-line an epoch keeps the log readable and still shows what a learner needs: the epoch, the
-time it took and the metrics.
+* :class:`EpochLog`: one line an epoch instead of Keras's per-batch bars (which flood a notebook
+  and nbval's stored output with carriage returns), with the time left once it is worth saying,
+  and optionally a progress bar inside each epoch for epochs that take minutes.
+* :func:`fit`: the one way notebooks 05 and 06 and ``make bench`` call ``model.fit`` on the
+  sentiment data: batches from :mod:`course_utils.batching`, the compact log, early stopping when
+  asked. Every figure the bench reports is therefore about the code the notebooks run.
+* :func:`fit_resumable`: ``fit`` for a run too long to lose. It keeps a checkpoint and the history
+  after every epoch (Keras's ``BackupAndRestore``), so after a kernel restart, or Binder's idle
+  cull, running the same cell again continues where it stopped; a finished run is kept and
+  reloaded rather than trained again.
 """
 from __future__ import annotations
 
+import json
+import shutil
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import keras
 
+from course_utils.files import write_json
+
+SHOW_TIME_LEFT_FROM = 10.0  # seconds: below this, "time left" is noise
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
 
 class EpochLog(keras.callbacks.Callback):
-    """Print ``epoch 3/8  41.2 s  loss 0.912  accuracy 0.624  val_loss ...`` after each epoch.
+    """Print ``epoch 3/8  41.2 s  loss 0.912  accuracy 0.624 ...  (about 3 min left)`` after each epoch.
 
     Use it with ``verbose=0`` in ``model.fit``. ``every`` prints only every n-th epoch (and
-    the last), for the toy models that train for hundreds of quick epochs.
+    the last), for the toy models that train for hundreds of quick epochs. ``progress=True``
+    adds a bar over each epoch's batches (for epochs of minutes, so that a long cell is seen to
+    move). After a resumed run, ``seconds`` holds only the epochs trained since the restart.
     """
 
-    def __init__(self, every: int = 1, digits: int = 4) -> None:
+    def __init__(self, every: int = 1, digits: int = 4, *, progress: bool = False) -> None:
         super().__init__()
         self.every = max(1, every)
         self.digits = digits
+        self.progress = progress
         self.seconds: list[float] = []
         self._start = 0.0
+        self._bar = None
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._start = time.perf_counter()
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            total = self.params.get("epochs", epoch + 1)
+            self._bar = tqdm(total=self.params.get("steps"), desc=f"epoch {epoch + 1}/{total}", unit="batch", leave=False)
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
         total = self.params.get("epochs", epoch + 1)
         if (epoch + 1) % self.every and epoch + 1 != total:
             return
         metrics = "  ".join(f"{name} {value:.{self.digits}f}" for name, value in (logs or {}).items() if name != "learning_rate")
+        left = (total - epoch - 1) * sum(self.seconds) / len(self.seconds)
         width = len(str(total))
-        print(f"epoch {epoch + 1:>{width}}/{total}  {self.seconds[-1]:6.1f} s  {metrics}", flush=True)
+        line = f"epoch {epoch + 1:>{width}}/{total}  {self.seconds[-1]:6.1f} s  {metrics}"
+        if left >= SHOW_TIME_LEFT_FROM:
+            line += f"  (about {_duration(left)} left)"
+        print(line, flush=True)
 
     def on_train_end(self, logs: dict | None = None) -> None:
         if self.seconds:
             print(f"trained {len(self.seconds)} epochs in {sum(self.seconds):.1f} s", flush=True)
+
+
+@dataclass
+class Run:
+    """What a training run leaves: the metrics of every epoch and how long each took."""
+
+    history: dict[str, list[float]] = field(default_factory=dict)
+    seconds: list[float] = field(default_factory=list)
+    resumed_from: int = 0  # epochs already done when this call started (fit_resumable)
+    loaded: bool = False  # True when a finished run was reloaded instead of trained
+
+    @property
+    def epochs(self) -> int:
+        return len(self.seconds)
+
+
+def fit(
+    model: keras.Model,
+    data,
+    *,
+    epochs: int,
+    validation_data=None,
+    patience: int | None = None,
+    callbacks: list | tuple = (),
+    every: int = 1,
+    progress: bool = False,
+    **fit_args,
+) -> Run:
+    """Train ``model`` the course's way and return its :class:`Run`.
+
+    ``data`` is what ``model.fit`` takes: a dataset from :mod:`course_utils.batching` (already
+    shuffled: its batches come in a new random order every epoch) or an array with ``y`` and
+    ``batch_size`` in ``fit_args``. ``patience`` adds early stopping on the validation loss,
+    keeping the best epoch's weights. ``callbacks`` run after the log, so the log's clock does
+    not count them (the bench predicts its held-out phrases there).
+    """
+    log = EpochLog(every=every, progress=progress)
+    extra = list(callbacks)
+    if patience is not None:
+        extra.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True))
+    shuffle = fit_args.pop("shuffle", not _is_dataset(data))
+    history = model.fit(data, validation_data=validation_data, epochs=epochs, shuffle=shuffle, verbose=0,
+                        callbacks=[log, *extra], **fit_args)
+    return Run({name: [float(v) for v in values] for name, values in history.history.items()}, list(log.seconds))
+
+
+def _is_dataset(data) -> bool:
+    import tensorflow as tf
+
+    return isinstance(data, tf.data.Dataset)
+
+
+# ------------------------------------------------------------------------------ resumable runs
+
+_FINAL = "final.weights.h5"
+_HISTORY = "history.json"
+_BACKUP = "backup"
+
+
+class _HistoryFile(keras.callbacks.Callback):
+    """After every epoch, the metrics and time of all epochs so far, in ``folder/history.json``."""
+
+    def __init__(self, folder: Path, log: EpochLog, settings: dict) -> None:
+        super().__init__()
+        self.folder, self.log, self.settings = folder, log, settings
+        self.record: dict = {}
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        done = int(getattr(self.model, "_initial_epoch", 0) or 0)
+        self.record = _read_history(self.folder) if done else {}
+        if self.record.get("settings", self.settings) != self.settings:
+            raise ValueError(
+                f"{self.folder} holds a run with other settings ({self.record['settings']}), not {self.settings}: "
+                "delete that folder to start this run afresh, or go back to the settings it was started with."
+            )
+        self.record = {"settings": self.settings, "complete": False,
+                       "epochs": [e for e in self.record.get("epochs", []) if e["epoch"] < done]}
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        entry = {"epoch": epoch, "seconds": self.log.seconds[-1], **{k: float(v) for k, v in (logs or {}).items()}}
+        self.record["epochs"] = [e for e in self.record["epochs"] if e["epoch"] < epoch] + [entry]
+        write_json(self.folder / _HISTORY, self.record)
+
+
+def _read_history(folder: Path) -> dict:
+    path = folder / _HISTORY
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path} cannot be read ({error}): delete the folder {folder} to start the run afresh") from error
+
+
+def _run_from(record: dict, resumed_from: int = 0, loaded: bool = False) -> Run:
+    epochs = sorted(record.get("epochs", []), key=lambda e: e["epoch"])
+    names = [k for k in (epochs[0] if epochs else {}) if k not in ("epoch", "seconds", "learning_rate")]
+    return Run({n: [e[n] for e in epochs] for n in names}, [e["seconds"] for e in epochs], resumed_from, loaded)
+
+
+def fit_resumable(
+    model: keras.Model, data, *, folder: Path, epochs: int, progress: bool = True, callbacks: list | tuple = (), **fit_args
+) -> Run:
+    """``fit`` that saves a checkpoint and the history in ``folder`` after every epoch, and resumes from them.
+
+    Run it again after an interruption, with a freshly built model and the same settings, and it
+    restores the weights, the optimizer's state and the epoch count, then trains the epochs left.
+    Once every epoch is done the weights are kept in ``folder/final.weights.h5``: the next call
+    loads them and returns the stored history without training. Delete ``folder`` to start over.
+    The returned :class:`Run` covers every epoch of the run, the ones before a restart too.
+    ``callbacks`` run after the checkpoint and the history are saved.
+    """
+    folder = Path(folder)
+    settings = {"epochs": epochs, **{k: v for k, v in fit_args.items() if isinstance(v, (int, float, str, bool))}}
+    record = _read_history(folder)
+    if record.get("complete") and (folder / _FINAL).exists():
+        if record.get("settings") != settings:
+            raise ValueError(f"{folder} holds a finished run with other settings ({record.get('settings')}), "
+                             f"not {settings}: delete that folder to train with the new settings.")
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)  # so that its saved state loads too
+        model.load_weights(folder / _FINAL)
+        run = _run_from(record, loaded=True)
+        print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of training); "
+              "delete that folder to train again.", flush=True)
+        return run
+    backup = folder / _BACKUP
+    restore = keras.callbacks.BackupAndRestore(str(backup), double_checkpoint=True)
+    log = EpochLog(progress=progress)
+    history_file = _HistoryFile(folder, log, settings)
+    done = _epochs_done(backup)
+    if done:
+        print(f"Resuming from the checkpoint in {backup}: {done} of {epochs} epochs already done.", flush=True)
+    shuffle = fit_args.pop("shuffle", not _is_dataset(data))
+    model.fit(data, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[restore, log, history_file, *callbacks], **fit_args)
+    record = _read_history(folder)
+    record["complete"] = True
+    model.save_weights(folder / ".final.part.weights.h5")
+    (folder / ".final.part.weights.h5").replace(folder / _FINAL)
+    write_json(folder / _HISTORY, record)
+    shutil.rmtree(backup, ignore_errors=True)
+    return _run_from(record, resumed_from=done)
+
+
+def _epochs_done(backup: Path) -> int:
+    try:
+        return int(json.loads((backup / "training_metadata.json").read_text())["epoch"])
+    except (OSError, ValueError, KeyError):
+        return 0

@@ -1,59 +1,101 @@
 """`make bench`: the report's arithmetic on made-up results, and a tiny real run on the sample."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course_utils import bench
 from course_utils.bench import Result
 
 
-def result(name, seconds, accuracy, peak=900.0):
-    return Result(name, name.title(), len(seconds), epoch_seconds=list(seconds), eval_seconds=[1.0] * len(seconds),
-                  fit_seconds=[s + 2.0 for s in seconds],
-                  accuracy=list(accuracy), peak_mb=peak, train_phrases=100, held_out_phrases=10, data="sample, fraction 1")
+def result(name, seconds, accuracy, peak=900.0, pinned=False, cpus=2.0):
+    return Result(name, name.title(), len(seconds), cpus=1.0 if pinned else cpus, pinned=pinned,
+                  epoch_seconds=list(seconds), eval_seconds=[1.0] * len(seconds), fit_seconds=sum(seconds) + 2.0,
+                  accuracy=list(accuracy), train_loss=[1.0] * len(seconds), train_accuracy=[0.5] * len(seconds),
+                  peak_mb=peak, train_phrases=100, held_out_phrases=10, tokens_per_epoch=2000,
+                  real_tokens_per_epoch=1000, flops_per_token=3.0e6, data="sample, fraction 1")
 
 
 SEED = result("seed2019", [300] * 8, [0.60, 0.62, 0.63, 0.62, 0.61, 0.61, 0.60, 0.60], peak=2100)
 FAST = result("fast", [20] * 8, [0.59, 0.63, 0.632, 0.62, 0.62, 0.61, 0.61, 0.60])
-BEST = result("best", [100] * 4, [0.62, 0.65, 0.66, 0.665])
+SEED1 = result("seed2019", [480] * 2, [0.60, 0.62], pinned=True)
+FAST1 = result("fast", [30] * 4, [0.59, 0.626, 0.63, 0.62], pinned=True)
 
 
 def test_result_best_and_time_to_accuracy():
     assert SEED.best == (0.63, 3)
-    assert SEED.training_seconds == 2400
+    assert SEED.training_seconds == 2400 and SEED.seconds_per_epoch == 300
     assert FAST.seconds_to_reach(0.63) == 40
     assert FAST.seconds_to_reach(0.99) is None
+    assert (SEED.label, SEED1.label) == ("seed2019", "seed2019, 1 CPU")
+    assert FAST.gflops == pytest.approx(3.0e6 * 1000 / 20 / 1e9)
+
+
+def test_flops_per_token_of_the_2019_lstm():
+    # Four gates, each (256 inputs + 256 outputs) x 256 weights, 2 FLOPs a weight, 3 for forward + backward.
+    assert bench.flops_per_token("lstm", 256, 256) == 3 * 4 * 2 * 512 * 256 == 3_145_728
+    assert bench.flops_per_token("gru", 128, 256, directions=2) == 3 * 3 * 2 * 384 * 128 * 2
 
 
 def test_targets_report_each_ratio_and_verdict():
-    lines = bench.targets([SEED, FAST, BEST])
+    lines = bench.targets([SEED, FAST, SEED1, FAST1])
     text = "\n".join(lines)
     assert "1/15.0 of the time" in text and "+0.20 points" in text  # 2400 / 160; 0.632 - 0.63
     assert "after 40 s, 1/60.0" in text
-    assert "+3.50 points" in text and "1/6.0 of its time" in text
-    assert "2,100 MB" in text and "MISSED" in lines[-1]
+    assert "one CPU: fast's epoch is 1/16.0 of the 2019 epoch" in text  # 480 / 30
+    assert "notebook 05 on one CPU: fast trained 4 epochs in 120 s" in text and "+0.00 points" in text
+    assert "(seed2019) used 2,100 MiB" in text and "MISSED" in lines[-1]
     assert all(line.endswith("met") for line in lines[:-1])
 
 
 def test_targets_say_when_missed():
     slow = result("fast", [250] * 8, [0.50] * 8)
-    text = "\n".join(bench.targets([SEED, slow]))
-    assert "never reached" in text and text.count("MISSED") >= 2
+    slow1 = result("fast", [400] * 4, [0.50] * 4, pinned=True)
+    text = "\n".join(bench.targets([SEED, slow, SEED1, slow1]))
+    assert "never reached" in text and text.count("MISSED") >= 4
 
 
 def test_table_has_the_columns():
-    text = bench.table([SEED, FAST])
+    text = bench.table([SEED, FAST1])
     header = text.splitlines()[0]
-    for column in ("configuration", "epochs", "s / epoch", "training time", "`fit` calls, wall", "held-out accuracy", "peak memory"):
+    for column in ("configuration", "CPUs", "epochs", "s / epoch", "training time", "GFLOP/s", "held-out accuracy",
+                   "peak memory"):
         assert column in header
-    assert "| 300.0 | 2,400 s | 2,416 s | 0.6300 (3), 0.6000 | 2,100 MB |" in text
+    assert "| 2 | 8 | 300.0 | 2,400 s | 0.0 | 0.6300 (3), 0.6000 | 2,100 MiB |" in text
+    assert "| 1 | 4 | 30.0 | 120 s | 0.1 | 0.6300 (3), 0.6200 | 900 MiB |" in text
 
 
 def test_every_config_is_known_and_sane():
-    assert list(bench.CONFIGS) == ["seed2019", "fast", "best"]
+    assert list(bench.CONFIGS) == ["seed2019", "fast", "prefix", "best"]
     seed, fast = bench.CONFIGS["seed2019"], bench.CONFIGS["fast"]
     assert seed.recurrent_dropout == 0.3 and seed.kind == "padded" and seed.epochs == 8
     assert fast.recurrent_dropout == 0.0 and fast.epochs == 8 and (fast.cell, fast.units) == (seed.cell, seed.units)
+    assert fast.kind == "sorted" and bench.PINNED == {"seed2019": 2, "fast": 4}
+
+
+def test_saved_results_round_trip_and_a_clear_error(tmp_path):
+    from dataclasses import asdict
+
+    path = tmp_path / "benchmark.json"
+    assert bench.saved_results(path) is None
+    path.write_text(json.dumps({"date": "today", "machine": "m", "results": [asdict(SEED), asdict(FAST1)]}))
+    header, results = bench.saved_results(path)
+    assert header["machine"] == "m" and set(results) == {"seed2019", "fast, 1 CPU"}
+    assert results["seed2019"].accuracy == SEED.accuracy
+    path.write_text('{"results": [{"nam')
+    with pytest.raises(ValueError, match="benchmark.json is not a benchmark result"):
+        bench.saved_results(path)
+
+
+def test_the_committed_results_are_a_complete_run_on_the_real_data():
+    saved = bench.saved_results()
+    assert saved is not None, "data/benchmark.json is missing: run make bench on the real data"
+    header, results = saved
+    assert {"seed2019", "fast", "prefix", "best", "seed2019, 1 CPU", "fast, 1 CPU"} <= set(results)
+    assert all(r.data.startswith(("kaggle", "sst")) for r in results.values())
+    assert results["seed2019"].epochs == 8 and len(results["seed2019"].accuracy) == 8
+    assert "AVX-512" in header["machine"]
 
 
 def test_bad_arguments_are_refused(capsys):
@@ -66,10 +108,14 @@ def test_bad_arguments_are_refused(capsys):
 
 def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_QUICK", "1")
+    monkeypatch.setattr(bench, "RESULTS", tmp_path / "benchmark.json")
     out = tmp_path / "bench.md"
-    assert bench.main(["--configs", "fast", "--epochs", "1", "--fraction", "0.3", "--out", str(out)]) == 0
+    assert bench.main(["--configs", "fast", "--epochs", "1", "--fraction", "0.3", "--no-pinned", "--out", str(out)]) == 0
     text = out.read_text()
-    assert "| configuration | epochs | s / epoch |" in text
+    assert "| configuration | CPUs | epochs | s / epoch |" in text
     assert "`fast`" in text and "Machine:" in text and "Data: sample, fraction 0.3" in text
     assert "peak memory" in text and "Targets (on training time):" in text
     assert text.strip() in capsys.readouterr().out
+    saved = json.loads(out.with_suffix(".json").read_text())
+    assert [r["name"] for r in saved["results"]] == ["fast"] and "AVX-512" in saved["machine"]
+    assert not (tmp_path / "benchmark.json").exists()

@@ -1,7 +1,10 @@
-"""The one-line-an-epoch training log."""
+"""The training log, the course's fit and the resumable run."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pytest
 
 from course_utils import config
 from course_utils.training import EpochLog
@@ -30,3 +33,83 @@ def test_every_nth_epoch_and_the_last(capsys):
     model.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=7, verbose=0, callbacks=[EpochLog(every=3)])
     epochs = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
     assert epochs == ["3/7", "6/7", "7/7"]
+
+
+def test_time_left_once_it_is_worth_saying(capsys, monkeypatch):
+    clock = iter([0.0, 30.0, 30.0, 60.0, 60.0, 90.0])
+    monkeypatch.setattr("course_utils.training.time.perf_counter", lambda: next(clock))
+    log = EpochLog()
+    log.params = {"epochs": 3}
+    for epoch in range(3):
+        log.on_epoch_begin(epoch)
+        log.on_epoch_end(epoch, {"loss": 1.0})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("(about 60 s left)") and lines[1].endswith("(about 30 s left)")
+    assert "left" not in lines[2]
+
+
+def tiny_model(seed: int = 0):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+DATA = np.random.default_rng(0).random((64, 4)).astype("float32"), np.random.default_rng(1).integers(0, 3, 64)
+
+
+def test_fit_returns_every_epoch_and_stops_early():
+    from course_utils import training
+
+    x, y = DATA
+    run = training.fit(tiny_model(), x, y=y, batch_size=16, epochs=3, validation_data=(x, y))
+    assert run.epochs == 3 and set(run.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 3 for v in run.history.values())
+    # With patience 0 and a validation loss that cannot improve (learning rate 0), training stops after 2 epochs.
+    import keras
+
+    model = tiny_model()
+    model.compile(keras.optimizers.SGD(0.0), "sparse_categorical_crossentropy")
+    assert training.fit(model, x, y=y, batch_size=16, epochs=10, validation_data=(x, y), patience=0).epochs == 2
+
+
+class Killed(Exception):
+    pass
+
+
+def test_a_resumable_run_continues_after_an_interruption_and_is_kept_when_done(tmp_path, capsys):
+    import keras
+
+    from course_utils import training
+
+    x, y = DATA
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise Killed
+
+    folder = tmp_path / "run"
+    with pytest.raises(Killed):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False,
+                               callbacks=[KillAfter()])
+    assert [e["epoch"] for e in json.loads((folder / "history.json").read_text())["epochs"]] == [0, 1]
+
+    fresh = tiny_model(seed=1)  # other initial weights: the checkpoint must replace them
+    run = training.fit_resumable(fresh, x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    out = capsys.readouterr().out
+    assert "Resuming from the checkpoint" in out and "2 of 4 epochs already done" in out
+    assert run.resumed_from == 2 and run.epochs == 4 and len(run.history["loss"]) == 4
+    assert int(fresh.optimizer.iterations.numpy()) == 4 * 4  # 4 epochs of 4 batches: the optimizer state came back
+    assert not (folder / "backup").exists() and (folder / "final.weights.h5").exists()
+    assert not [p for p in folder.iterdir() if ".part" in p.name]
+
+    again = tiny_model(seed=2)
+    kept = training.fit_resumable(again, x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    assert kept.loaded and kept.history == run.history and "Loaded the finished run" in capsys.readouterr().out
+    np.testing.assert_allclose(again.predict(x, verbose=0), fresh.predict(x, verbose=0), rtol=1e-6)
+
+    with pytest.raises(ValueError, match="other settings"):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=32, folder=folder, epochs=4, progress=False)
