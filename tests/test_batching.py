@@ -29,6 +29,30 @@ def test_batch_plan_covers_everything_once_in_length_order():
     assert len({tuple(np.concatenate(p).tolist()) for p in epochs}) > 1  # a new order every epoch
 
 
+def test_max_tokens_caps_rows_times_width():
+    lengths = np.array([1] * 10 + [4] * 6 + [9] * 3 + [20])
+    plan = batching.batch_plan(lengths, 8, max_tokens=12)
+    assert [lengths[b].tolist() for b in plan] == [[1] * 8, [1, 1, 4], [4, 4, 4], [4, 4], [9], [9], [9], [20]]
+    assert sorted(np.concatenate(plan).tolist()) == list(range(len(lengths)))
+    assert all(len(b) * lengths[b].max() <= 12 or len(b) == 1 for b in plan)  # a phrase longer than the cap goes alone
+    assert [len(b) for b in batching.batch_plan(lengths, 8)] == [8, 8, 4]  # no cap: rows only
+    same = batching.batch_plan(lengths, 8, max_tokens=12, same_length=True)
+    assert all(np.ptp(lengths[b]) == 0 for b in same)
+    with pytest.raises(ValueError, match="max_tokens"):
+        batching.batch_plan(lengths, 8, max_tokens=0)
+
+
+def test_course_batches_use_the_course_settings():
+    sequences = [[1] * n for n in [3] * 600 + [40] * 300]
+    labels = np.zeros(len(sequences), dtype=int)
+    shapes = [tuple(x.shape) for x, _ in batching.course_batches(sequences, labels, shuffle=False)]
+    assert max(rows for rows, _ in shapes) == batching.PHRASES_PER_BATCH
+    assert all(rows * width <= batching.MAX_TOKENS for rows, width in shapes)
+    assert sum(rows for rows, _ in shapes) == len(sequences)
+    x, _ = next(iter(batching.course_batches([[4, 5], [6]], [0, 1], shuffle=False)))
+    assert x.numpy().tolist() == [[0, 6], [4, 5]]  # padded in front, as in 2019
+
+
 def test_sorted_batches_pad_each_batch_to_its_longest():
     labels = np.arange(len(PHRASES))
     seen = {}

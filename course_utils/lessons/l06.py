@@ -9,7 +9,7 @@ ex1 = QuestionExercise(
     title="Why does `recurrent_dropout` cost so much?",
     choices={
         "a": "It drops 30% of the weights, so the model needs more epochs to learn.",
-        "b": "It needs a fresh random mask on the state at every step inside the loop, so the layer cannot use the fused kernel that computes all the steps in one call.",
+        "b": "It masks the previous output h(t-1) where it enters each gate, with one mask per gate, so Keras runs the cell as `implementation=1`: eight smaller matrix products a step instead of two (and on a GPU, no fused cuDNN kernel).",
         "c": "It makes the model larger: the dropped units are stored as extra weights.",
     },
     answer="b",
@@ -18,11 +18,12 @@ ex1 = QuestionExercise(
         "c": "Dropout adds no weights at all: compare `count_params()` with and without it.",
     },
     explanation=(
-        "`recurrent_dropout` multiplies the state the LSTM carries from step to step by a random mask, inside the loop "
-        "over the words. Keras must then run its generic step-by-step loop: the fused cuDNN kernel on a GPU only "
-        "supports dropout on the inputs, so with `recurrent_dropout > 0` Keras falls back to the slow path. On a CPU "
-        "the extra masking at every step adds a share to each step (notebook 06 prints how much on your machine); "
-        "on a GPU the lost fused kernel costs far more."
+        "`recurrent_dropout` multiplies the previous output h(t-1) by a random mask where it enters the gates, at every "
+        "step of the loop over the words (Keras draws the mask once per batch and reuses it at each step; the cell "
+        "state c(t) is not masked). Each gate gets its own mask, so Keras switches the cell to `implementation=1`: "
+        "four input products and four recurrent products a step, each a quarter of the size, instead of one of "
+        "each. On a CPU that is the whole cost (notebook 06 prints how much it is on your machine); on a GPU it also "
+        "rules out the fused cuDNN kernel, which Keras uses only when `recurrent_dropout=0`."
     ),
     hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
 )
