@@ -349,15 +349,35 @@ def course_prefix_batches(packs: PrefixPacks, labels, *, shuffle: bool = True, s
     return prefix_batches(packs, labels, sequences_per_batch(packs), max_tokens=MAX_TOKENS, shuffle=shuffle, seed=seed)
 
 
+def _predictor(model, dict_keys: tuple[str, ...] = ()):
+    """The model's forward pass as one ``tf.function`` for batches of any shape, built once per model.
+
+    ``model.predict_on_batch`` traces a new graph for each new batch shape until TensorFlow gives
+    up and relaxes it; sorted batches come in dozens of widths, and every graph is kept (in
+    notebook 06, a few hundred MB over its five models). One signature with unknown sizes means
+    one graph.
+    """
+    import tensorflow as tf
+
+    cached = getattr(model, "_course_predictor", None)
+    if cached is None:
+        spec = tf.TensorSpec((None, None), tf.int32)
+        signature = {name: spec for name in dict_keys} if dict_keys else spec
+        cached = tf.function(lambda x: model(x, training=False), input_signature=[signature])
+        model._course_predictor = cached
+    return cached
+
+
 def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarray:
     """``(n_phrases, classes)`` probabilities from a prefix-reader model, in the phrases' order."""
     tokens, starts, lengths = _flatten(packs.sequences)
     reads = _Reads(packs)
+    predict = _predictor(model, ("tokens", "positions"))
     out: np.ndarray | None = None
     for index in batch_plan(lengths, batch_size):
         positions, read = reads.batch(index)
         x = {"tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"), "positions": positions}
-        probabilities = np.asarray(model.predict_on_batch(x))
+        probabilities = np.asarray(predict(x))
         if out is None:
             out = np.zeros((packs.n_reads, probabilities.shape[-1]), dtype=np.float32)
         real = read >= 0
@@ -371,10 +391,11 @@ def predict_sorted(
 ) -> np.ndarray:
     """``(n, classes)`` probabilities for a one-output-per-phrase model, in the phrases' order, with sorted batches."""
     tokens, starts, lengths = _flatten([s if len(s) else [0] for s in sequences])
+    predict = _predictor(model)
     out: np.ndarray | None = None
     for index in batch_plan(lengths, batch_size, same_length=same_length):
         x = _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), padding)
-        probabilities = np.asarray(model.predict_on_batch(x))
+        probabilities = np.asarray(predict(x))
         if out is None:
             out = np.zeros((len(sequences), probabilities.shape[-1]), dtype=np.float32)
         out[index] = probabilities
