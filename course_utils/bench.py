@@ -49,7 +49,7 @@ from pathlib import Path
 
 from course_utils import config as course_config
 from course_utils import resources
-from course_utils.files import write_json
+from course_utils.files import write_atomically, write_json
 
 HOLD_OUT = 0.1
 SPLIT_SEED = 42
@@ -426,8 +426,6 @@ def main(argv: list[str] | None = None) -> int:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(results, machine_line, shown, when)
     out = args.out or course_config.build_dir() / "bench.md"
-    from course_utils.files import write_atomically
-
     write_atomically(out, text)
     saved = {"date": when, "machine": machine_line, "command": shown, "results": [asdict(r) for r in results]}
     write_json(out.with_suffix(".json"), saved)
