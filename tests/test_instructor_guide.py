@@ -64,3 +64,38 @@ def test_hub_link_and_reset_instructions():
     text = GUIDE.read_text()
     assert "/hub/user-redirect/git-pull?repo=" in text and "urlpath=lab" in text
     assert "git checkout -- notebooks/" in text and "Revert Notebook to Checkpoint" in text
+
+
+ANSWERS = REPO / "instructors" / "review_answers.md"
+
+
+def review_questions(path: Path) -> list[str]:
+    """The numbered questions under a notebook's `## Review questions` heading."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown" and "## Review questions" in cell.source:
+            part = cell.source.split("## Review questions", 1)[1].split("\n## ", 1)[0]
+            return [m[1].strip() for m in re.finditer(r"^\d+\.\s+(.+)$", part, re.M)]
+    return []
+
+
+def answered_questions() -> dict[str, list[tuple[str, str]]]:
+    """`## NN_name` section of review_answers.md -> [(quoted question, answer)] in order."""
+    parts = re.split(r"^## (\S+)\s*$", ANSWERS.read_text(), flags=re.M)
+    found = {}
+    for stem, body in zip(parts[1::2], parts[2::2]):
+        items = re.findall(r"^\d+\.\s+\*\*(.+?)\*\*\s*\n((?:[ \t]+\S.*\n?)+)", body, re.M)
+        found[stem] = [(question.strip(), " ".join(answer.split())) for question, answer in items]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_review_question_has_an_answer(path):
+    questions = review_questions(path)
+    assert questions, f"{path.name} has no numbered questions under `## Review questions`"
+    answers = answered_questions().get(path.stem)
+    assert answers is not None, f"instructors/review_answers.md has no section `## {path.stem}`"
+    quoted = [question for question, _ in answers]
+    assert quoted == questions, (f"instructors/review_answers.md, ## {path.stem}: quote the notebook's review questions "
+                                 f"in order, each in bold and followed by its answer.\nnotebook: {questions}\nanswers:  {quoted}")
+    for question, answer in answers:
+        assert len(answer.split()) >= 8, f"instructors/review_answers.md, ## {path.stem}: {question!r} has no real answer"
