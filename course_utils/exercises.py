@@ -22,8 +22,12 @@ Three rules shape the design:
 * **A skipped exercise does not break the cells below.** Checking a blank answer (``...``,
   or a function whose body is only ``...``/``pass``) puts the reference answer into the
   namespace under the answer's name and says so; later checks still report "not yet
-  attempted" while the name holds that stand-in (tracked by identity, so a stand-in that is a
-  small cached ``int`` or ``str`` is indistinguishable from the learner typing the same value).
+  attempted" while the name holds that stand-in, and a right answer written after it is
+  always "Correct" (see :class:`_StandIn` for how the two are told apart, even when the
+  answer is a small ``int`` that Python shares between all who compute it).
+* **No message but ``solution()`` gives the answer away.** A message says what is wrong (the
+  type, the shape, the dtype, which element differs and in which direction), never the
+  expected value or the expected element.
 
 Every exercise created is appended to :data:`ALL`, so tests can reach them all.
 """
@@ -40,6 +44,7 @@ import linecache
 import numbers
 import re
 import textwrap
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -216,9 +221,19 @@ def _is_number(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class _Tolerance:
+    """How close an answer must be, and which other forms of an array count as the array.
+
+    ``accept_lists``: where an array is expected, a (nested) list or tuple of the same values
+    passes too. ``accept_tensors``: so does anything else NumPy converts with ``np.asarray``
+    (TensorFlow/Keras tensors and variables, pandas objects). Turn them on for an exercise
+    whose following cells only hand the answer to NumPy, where those forms work as well.
+    """
+
     rtol: float = 1e-5
     atol: float = 1e-8
     strict_dtype: bool = False
+    accept_lists: bool = False
+    accept_tensors: bool = False
 
 
 def _numeric(a: np.ndarray) -> bool:
@@ -254,16 +269,38 @@ def _compare(got: Any, expected: Any, label: str, tol: _Tolerance = _Tolerance()
     return _compare_general(got, expected, label, tol)
 
 
+def _is_array_like(value: Any) -> bool:
+    """Not a list or an array, but something NumPy can turn into an array (a tensor, a pandas object)."""
+    if isinstance(value, (np.ndarray, list, tuple, str, bytes, Mapping)) or value is None:
+        return False
+    return hasattr(value, "__array__") or callable(getattr(value, "numpy", None))
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    """``np.asarray(value)``, or None when NumPy cannot make a proper (non-object) array of it."""
+    try:
+        array = np.asarray(value)
+    except Exception:
+        try:
+            array = np.asarray(value.numpy())
+        except Exception:
+            return None
+    return None if array.dtype == object else array
+
+
 def _compare_arrays(got: Any, exp: np.ndarray, label: str, tol: _Tolerance) -> str | None:
     if not isinstance(got, np.ndarray):
+        listed, convertible = isinstance(got, (list, tuple)), _is_array_like(got)
+        converted = _as_array(got) if listed or convertible else None
+        if converted is not None and ((listed and tol.accept_lists) or (convertible and tol.accept_tensors)):
+            return _compare_arrays(converted, exp, label, tol)
         message = f"{label} should be a NumPy array, but it is {_describe(got)}."
-        if isinstance(got, (list, tuple)):
-            try:
-                if _close(np.asarray(got), exp, tol):
-                    return message + " Its values are right: wrap it in `np.array(...)`."
-            except Exception:
-                pass
-            return message + " Build it with NumPy, or convert it with `np.array(...)`."
+        if listed or convertible:
+            how = "wrap it in `np.array(...)`" if listed else "convert it with `np.asarray(...)` (or `.numpy()`)"
+            if converted is not None and _close(converted, exp, tol):
+                return message + f" Its values are right: {how}."
+            return message + (" Build it with NumPy, or convert it with `np.array(...)`." if listed
+                              else f" NumPy can use it once you {how}.")
         return message + _type_tip(got)
     if _numeric(exp) and not _numeric(got):
         return f"{label} has dtype {got.dtype}, but it should hold numbers (like dtype {exp.dtype})."
@@ -355,10 +392,33 @@ def _first_difference(got: np.ndarray, exp: np.ndarray, label: str, tol: _Tolera
         differs = np.asarray(got != exp, dtype=bool).reshape(got.shape)
     index = tuple(int(i) for i in np.argwhere(differs)[0])
     message = (f"{int(differs.sum())} of {got.size} values in {label} differ from the expected ones; the first"
-               f" is at index {index}: got {_short(got[index])}, expected {_short(exp[index])}.")
+               f" is at index {index}: {_short(got[index])}, {_off(got[index], exp[index])}.")
     if got.dtype.kind in "biu" and exp.dtype.kind == "f" and not np.allclose(exp, np.round(exp)):
         message += f" Your array has the integer dtype {got.dtype}, so fractions were cut off: keep floats."
     return message
+
+
+def _off(got: Any, expected: Any) -> str:
+    """How a wrong value is off, without saying what is right: 'which is too high', 'much too low'."""
+    if isinstance(got, (bool, np.bool_)) or isinstance(expected, (bool, np.bool_)):
+        return "which is not the expected value"
+    try:
+        value, target = float(got), float(expected)
+    except Exception:
+        return "which is not the expected value"
+    if np.isnan(value):
+        return "which is NaN (not a number)"
+    if np.isnan(target) or value == target:
+        return "which is not the expected value"
+    words = "too high" if value > target else "too low"
+    far = target != 0 and (value / target > 10 or 0 <= value / target < 0.1)
+    return f"which is {'much ' if far else ''}{words}"
+
+
+def _is_integral(value: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iu"
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def _compare_numbers(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | None:
@@ -371,19 +431,55 @@ def _compare_numbers(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | N
         return f"{label} should be a number, but it is {_describe(got)}.{_type_tip(got)}"
     value, target = complex(got), complex(exp)
     if np.isclose(value, target, rtol=tol.rtol, atol=tol.atol):
-        if tol.strict_dtype and isinstance(exp, numbers.Integral) and not isinstance(got, numbers.Integral):
-            return f"{label} has the right value but should be a whole number (an int): use `int(...)`."
+        if tol.strict_dtype and _is_integral(exp) and not _is_integral(got):
+            return (f"{label} has the right value but is {_describe(got)}; it should be a whole number (an int):"
+                    " use `int(...)`.")
         return None
     if np.isnan(value):
         return f"{label} is NaN (not a number): look for 0/0, the log of 0, or an overflow."
     for step, words in ((1, "one too high"), (-1, "one too low")):
         if np.isclose(value, target + step, rtol=tol.rtol, atol=tol.atol):
             return f"{label} is {_short(got)}, {words}: check whether your counting starts at 0 or at 1."
-    return f"{label} is {_short(got)}, but the expected value is {_short(exp)}."
+    if value.imag or target.imag:
+        return f"{label} is {_short(got)}, which is not the expected value."
+    return f"{label} is {_short(got)}, {_off(value.real, target.real)}."
+
+
+def _unpacks_like(got: Any, exp: tuple) -> bool:
+    """Whether ``got`` can stand where the tuple ``exp`` is expected: a list, or an array with one row per item.
+
+    A tuple is what a function returns to be unpacked (``h, c = step(...)``) or indexed, and
+    both work the same on those.
+    """
+    if isinstance(got, list):
+        return True
+    return isinstance(got, np.ndarray) and got.ndim >= 1 and len(got) == len(exp)
+
+
+def _compare_text(got: str, exp: str, label: str) -> str:
+    """Why a string differs from the expected one, without showing the expected one."""
+    shown = _short(got)
+    if got.strip() == exp.strip():
+        return f"{label} is {shown}: it differs only in the spaces at its start or end."
+    if " ".join(got.split()) == " ".join(exp.split()):
+        return f"{label} is {shown}: it differs only in its spacing (a double space, or a missing one)."
+    if got.lower() == exp.lower():
+        return f"{label} is {shown}: it differs only in upper and lower case."
+    common = next((i for i, (a, b) in enumerate(zip(got, exp)) if a != b), min(len(got), len(exp)))
+    if common == len(exp):
+        where = f"it has extra text after its first {common} characters"
+    elif common == len(got):
+        where = "text is missing at its end" if got else "it is empty"
+    elif common:
+        where = (f"its first {common} characters are right, then it differs" if common > 1
+                 else "its first character is right, then it differs")
+    else:
+        where = "it differs from its first character on"
+    return f"{label} is {shown}, which is not the expected text: {where}."
 
 
 def _compare_general(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | None:
-    if not isinstance(got, type(exp)):
+    if not isinstance(got, type(exp)) and not (isinstance(exp, tuple) and _unpacks_like(got, exp)):
         return f"{label} should be {_a(type(exp).__name__)}, but it is {_describe(got)}.{_type_tip(got)}"
     if isinstance(exp, (list, tuple)):
         if len(got) != len(exp):
@@ -409,7 +505,9 @@ def _compare_general(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | N
             return None
     except Exception:
         pass
-    return f"{label} is {_short(got)}, but it should be {_short(exp)}."
+    if isinstance(exp, str):
+        return _compare_text(got, exp, label)
+    return f"{label} is {_short(got)}, which is not the expected value."
 
 
 # --------------------------------------------------------------------------- namespaces and code
@@ -446,6 +544,128 @@ def _run_source(source: str, namespace: Namespace, filename: str) -> None:
     """Execute code, registering its text so ``inspect.getsource`` works on what it defines."""
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     exec(compile(source, filename, "exec"), namespace)
+
+
+# --------------------------------------------------------------------------- stand-ins
+
+_STAND_INS = "__exercise_stand_ins__"
+"""The namespace key under which checks record the stand-ins they put there (hidden from ``%who``)."""
+
+#: Immutable built-in types: Python may hand the very same object of these to unrelated code (small
+#: ints, interned strings, None, True, the empty tuple), so for them identity proves nothing. (A NumPy
+#: scalar is not among them: NumPy makes a new one for every result.)
+_SHARABLE = (type(None), bool, int, float, complex, str, bytes)
+
+
+class _StandIn:
+    """The record of a reference answer that a check put into a namespace in place of a blank one.
+
+    The problem it solves: later checks must say "not yet attempted" while the name still holds
+    the stand-in, yet "Correct" as soon as the learner has written a right answer, even when
+    that answer is the same object. Identity alone cannot tell the two apart for small ints or
+    interned strings: ``padded_length = max(...)`` gives the learner the very ``53`` object the
+    stand-in is. So the record keeps two things:
+
+    * **the object** put there (weakly when it can, so a replaced model or array is freed). If the
+      name now holds anything else, the learner has replaced it: the record is dropped.
+    * **the cell** that put it there: the index, in IPython's input history ``In`` (kept in the
+      notebook namespace, the current cell last), of the cell whose check made the stand-in.
+
+    When the name still holds the same object, the check decides:
+
+    * for an object no other code can produce (an array, a NumPy number, a function, a model:
+      anything but an immutable built-in value), identity is proof: the stand-in is still there;
+    * for an immutable built-in value (an ``int``, ``float`` or ``str``, a tuple of them) it looks at the cells
+      run since the stand-in was made (``In[cell + 1:]``, the current cell included): if one of
+      them assigns the name at the top level of the cell (``name = ...``, ``def name``, an import,
+      also inside ``%%time``-style magics), that value is the learner's own and is graded; if none
+      does, the stand-in is still there. Outside IPython there is no history, so such a value is
+      graded: a right answer is then always "Correct", at the cost of also accepting an untouched
+      stand-in there (no notebook depends on that). A cell that assigns the name counts even if it
+      raised before the assignment ran; then the stand-in is graded, and judged right.
+
+    Records live in the namespace itself, under ``__exercise_stand_ins__``, so they last exactly as
+    long as the variables they describe (a restarted kernel or ``%reset`` forgets both), and a copy
+    of the namespace (``try_answer``) never changes the original's records.
+    """
+
+    __slots__ = ("_ref", "cell")
+
+    def __init__(self, value: Any, cell: int | None) -> None:
+        try:
+            self._ref: Callable[[], Any] = weakref.ref(value)
+        except TypeError:  # ints, strings, tuples: no weak references, and they are small
+            self._ref = lambda: value
+        self.cell = cell
+
+    def holds(self, value: Any) -> bool:
+        """Whether ``value`` is the very object this record put in the namespace."""
+        target = self._ref()
+        return target is not None and target is value
+
+
+def _history(namespace: Namespace) -> list | None:
+    """IPython's input history (``In``, the current cell last) when the namespace is a notebook's, else None."""
+    history = namespace.get("In")
+    return history if isinstance(history, list) else None
+
+
+def _current_cell(namespace: Namespace) -> int | None:
+    history = _history(namespace)
+    return len(history) - 1 if history else None
+
+
+def _identity_is_shared(value: Any) -> bool:
+    """Whether unrelated code may hold this very object (see :data:`_SHARABLE`)."""
+    if type(value) in (tuple, frozenset):
+        return all(_identity_is_shared(item) for item in value)
+    return type(value) in _SHARABLE
+
+
+def _assigned_since(namespace: Namespace, name: str, cell: int | None) -> bool | None:
+    """Whether a cell run after cell ``cell`` assigns ``name``; None when there is no history to tell."""
+    history = _history(namespace)
+    if history is None or cell is None or cell >= len(history):
+        return None
+    return any(isinstance(source, str) and _cell_binds(source, name) for source in history[cell + 1:])
+
+
+_MAGIC_CALLS = ("run_cell_magic", "run_line_magic")
+
+
+def _cell_binds(source: str, name: str, depth: int = 0) -> bool:
+    """Whether a cell's code assigns ``name`` in the notebook's namespace: at the top level, not
+    inside a function, class, lambda or comprehension. The code of IPython magics
+    (``%%time``, ``%time``: in ``In`` they are calls of ``run_cell_magic``) is searched too.
+    A cell that does not parse never ran, so it assigns nothing."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    stack: list[ast.AST] = list(ast.iter_child_nodes(tree))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                return True
+            stack.extend(node.decorator_list)  # run in the cell's scope; the body does not
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+                return True
+            continue
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MAGIC_CALLS
+                and depth < 3):
+            for argument in node.args[1:]:
+                if (isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+                        and _cell_binds(argument.value, name, depth + 1)):
+                    return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _body_is_blank(function: Callable) -> bool:
@@ -573,7 +793,6 @@ class _CodeExercise(Exercise):
             raise ExerciseDefinitionError(f"exercise {number}: the solution is not valid Python: {error}") from error
         if not _binds(tree, name):
             raise ExerciseDefinitionError(f"exercise {number}: the solution never assigns `{name}`")
-        self._stand_ins: dict[int, Any] = {}  # id(namespace) -> the reference object injected there
 
     # -- for learners
 
@@ -600,8 +819,7 @@ class _CodeExercise(Exercise):
             text = (f"The reference answer could not be made ({type(error).__name__}: {_clip(str(error), 120)}):"
                     " run the cells above this exercise first, then try again.")
         else:
-            namespace[self.name] = reference
-            self._stand_ins[id(namespace)] = reference
+            self._put_stand_in(reference, namespace)
             text = (f"Loaded the reference answer into `{self.name}`, so the cells below can use it."
                     f" `{self.handle}.solution()` shows its code.")
         _show(_box(_SOLUTION_COLOUR, f"Exercise {self.number} · reference loaded", _to_html(text)), text)
@@ -634,9 +852,39 @@ class _CodeExercise(Exercise):
         """None when the (non-blank) answer is right, else why it is wrong. May raise on odd
         answers: the caller turns that into an explanation."""
 
+    # -- stand-ins (see _StandIn)
+
+    def _put_stand_in(self, reference: Any, namespace: Namespace) -> None:
+        namespace[self.name] = reference
+        records = namespace.get(_STAND_INS)
+        records = dict(records) if isinstance(records, dict) else {}  # a copy: never change another namespace's
+        records[self] = _StandIn(reference, _current_cell(namespace))
+        namespace[_STAND_INS] = records
+
+    def _forget_stand_in(self, namespace: Namespace) -> None:
+        records = namespace.get(_STAND_INS)
+        if isinstance(records, dict) and self in records:
+            namespace[_STAND_INS] = {key: record for key, record in records.items() if key is not self}
+
+    def _holds_stand_in(self, answer: Any, namespace: Namespace) -> bool:
+        """Whether ``answer``, found under the answer's name, is still the stand-in a check put there."""
+        records = namespace.get(_STAND_INS)
+        record = records.get(self) if isinstance(records, dict) else None
+        if not isinstance(record, _StandIn):
+            return False
+        if not record.holds(answer):
+            self._forget_stand_in(namespace)  # replaced by the learner
+            return False
+        if not _identity_is_shared(answer):
+            return True
+        if _assigned_since(namespace, self.name, record.cell) is False:
+            return True
+        self._forget_stand_in(namespace)  # the learner's cell assigned it (or there is no history to tell)
+        return False
+
     def _evaluate(self, namespace: Namespace) -> CheckResult:
         answer = namespace.get(self.name, _MISSING)
-        if answer is not _MISSING and answer is self._stand_ins.get(id(namespace), _MISSING):
+        if answer is not _MISSING and self._holds_stand_in(answer, namespace):
             return _result(Outcome.NOT_ATTEMPTED, (
                 f"`{self.name}` still holds the reference answer that stands in for yours."
                 f" Write your own {self.kind} in the exercise cell, run it, then check again."))
@@ -671,8 +919,7 @@ class _CodeExercise(Exercise):
             return _result(Outcome.NOT_ATTEMPTED, (
                 f"{what}. The reference answer could not stand in either"
                 f" ({type(error).__name__}: {_clip(str(error), 120)}): run the cells above this exercise first."))
-        namespace[self.name] = reference
-        self._stand_ins[id(namespace)] = reference
+        self._put_stand_in(reference, namespace)
         return _result(Outcome.NOT_ATTEMPTED, (
             f"the reference answer stands in so the cells below run. ({what}: write your"
             f" answer, run the cell, then `{self.handle}.check()` again.)"))
@@ -706,20 +953,24 @@ class ValueExercise(_CodeExercise):
     ``solution`` produces (the usual case, so the two cannot disagree); a callable receives
     the notebook namespace (for answers that depend on earlier variables); anything else is
     used as is. Arrays are compared by shape, then values within ``rtol``/``atol``, and by
-    dtype only if ``strict_dtype``. ``diagnosers`` explain mistakes the author foresees; they
-    are tried, in order, before the built-in explanations.
+    dtype only if ``strict_dtype`` (which also makes a whole number required to be an ``int``).
+    A tuple also accepts a list, or an array with one row per item (it is unpacked the same
+    way). ``accept_lists``/``accept_tensors`` let a list, or a tensor, stand for an expected
+    array (see :class:`_Tolerance`): turn them on where the cells below work with those too.
+    ``diagnosers`` explain mistakes the author foresees; they are tried, in order, before the
+    built-in explanations.
     """
 
     def __init__(self, number: int, name: str, title: str, solution: str, *,
                  expected: Any = _FROM_SOLUTION, hints: Sequence[str] = (),
                  diagnosers: Sequence[Diagnoser] = (), rtol: float = 1e-5, atol: float = 1e-8,
-                 strict_dtype: bool = False) -> None:
+                 strict_dtype: bool = False, accept_lists: bool = False, accept_tensors: bool = False) -> None:
         super().__init__(number, name, title, solution, hints)
         if rtol < 0 or atol < 0:
             raise ExerciseDefinitionError(f"exercise {number}: rtol and atol must not be negative")
         self.expected = expected
         self.diagnosers = _checked_diagnosers(number, diagnosers)
-        self.tolerance = _Tolerance(rtol, atol, strict_dtype)
+        self.tolerance = _Tolerance(rtol, atol, strict_dtype, accept_lists, accept_tensors)
 
     def _expected(self, namespace: Namespace) -> Any:
         if self.expected is _FROM_SOLUTION:
@@ -741,8 +992,9 @@ class FunctionExercise(_CodeExercise):
     ``probes`` is a list of argument tuples (``[(0,), (3,), (6,)]`` for a one-argument function;
     include edge cases), or a callable that builds that list from the notebook namespace.
     Arguments are deep-copied for every call, so a function that changes its input cannot
-    spoil the next probe. ``diagnosers`` see ``(learner_result, expected_result)`` of the
-    first failing probe.
+    spoil the next probe. Results are compared as a :class:`ValueExercise` compares values
+    (the same ``rtol``, ``atol``, ``strict_dtype``, ``accept_lists`` and ``accept_tensors``).
+    ``diagnosers`` see ``(learner_result, expected_result)`` of the first failing probe.
     """
 
     kind = "function"
@@ -750,14 +1002,15 @@ class FunctionExercise(_CodeExercise):
     def __init__(self, number: int, name: str, title: str, solution: str, *,
                  probes: Sequence[tuple] | Callable[[Namespace], Sequence[tuple]],
                  hints: Sequence[str] = (), diagnosers: Sequence[Diagnoser] = (),
-                 rtol: float = 1e-5, atol: float = 1e-8, strict_dtype: bool = False) -> None:
+                 rtol: float = 1e-5, atol: float = 1e-8, strict_dtype: bool = False,
+                 accept_lists: bool = False, accept_tensors: bool = False) -> None:
         super().__init__(number, name, title, solution, hints)
         if not callable(probes) and (not probes or not all(isinstance(p, tuple) for p in probes)):
             raise ExerciseDefinitionError(
                 f"exercise {number}: probes must be a non-empty list of argument tuples, e.g. [(0,), (3,)]")
         self.probes = probes
         self.diagnosers = _checked_diagnosers(number, diagnosers)
-        self.tolerance = _Tolerance(rtol, atol, strict_dtype)
+        self.tolerance = _Tolerance(rtol, atol, strict_dtype, accept_lists, accept_tensors)
 
     def _place(self, answer: Any, namespace: Namespace) -> None:
         """Accept a function, or source code that defines it (as a notebook cell would)."""
@@ -871,15 +1124,32 @@ class ModelExercise(_CodeExercise):
                 if problem:
                     return f"Layer {position} ({type(layer).__name__}) {problem}"
         if answer.count_params() != reference.count_params():
-            return (f"`{self.name}` has {answer.count_params():,} parameters, but it should have"
-                    f" {reference.count_params():,}.")
+            return (f"`{self.name}` has {answer.count_params():,} parameters, too"
+                    f" {'many' if answer.count_params() > reference.count_params() else 'few'}.")
         return None
 
+    #: Settings that count things: a wrong one is "too many"/"too few" rather than "too high"/"too low".
+    SIZES = ("units", "input_dim", "output_dim", "filters", "kernel_size", "pool_size")
+
     def _config_problem(self, layer: Any, target: Any) -> str | None:
+        """A setting that differs. A number is said to be too high or too low, never what it should
+        be (that would give away a size the exercise asks the learner to work out, or a parameter
+        count another exercise asks for); a choice (an activation, ``return_sequences``) is named."""
         mine, wanted = layer.get_config(), target.get_config()
         for key in self.config_keys:
-            if key in wanted and str(mine.get(key)) != str(wanted[key]):
-                return f"has {key}={mine.get(key)!r}, but it should be {key}={wanted[key]!r}."
+            if key not in wanted or str(mine.get(key)) == str(wanted[key]):
+                continue
+            ours, theirs = mine.get(key), wanted[key]
+            if _is_number(ours) and _is_number(theirs) and not isinstance(ours, bool) and not isinstance(theirs, bool):
+                if np.isclose(float(ours), float(theirs)):  # 0.3 written as 0.30000001, or a NumPy number
+                    continue
+                more = float(ours) > float(theirs)
+                if key in self.SIZES:
+                    words = "too many" if more else "too few"
+                else:
+                    words = "too high" if more else "too low"
+                return f"has {key}={ours!r}, {words}."
+            return f"has {key}={ours!r}, but it should be {key}={theirs!r}."
         return None
 
     def _shape_problem(self, layer: Any, target: Any) -> str | None:
@@ -895,13 +1165,22 @@ class ModelExercise(_CodeExercise):
     def _params_problem(self, layer: Any, target: Any) -> str | None:
         mine, wanted = layer.count_params(), target.count_params()
         if mine != wanted:
-            return (f"has {mine:,} parameters, but it should have {wanted:,}: check its sizes"
+            return (f"has {mine:,} parameters, too {'many' if mine > wanted else 'few'}: check its sizes"
                     " (units, vocabulary size, embedding size) and whether it uses a bias.")
         return None
 
 
 def _layers(model: Any) -> list:
     return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+def _choice_key(value: Any) -> str | None:
+    """The choice a learner means: "b", "B", " (b) ", "b)", "b." all mean "b"; None for a non-string."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    match = re.fullmatch(r"\(?\s*(\w+)\s*\)?\s*[.:]?", text)
+    return match.group(1) if match else text
 
 
 class QuestionExercise(Exercise):
@@ -911,7 +1190,8 @@ class QuestionExercise(Exercise):
     choice: the learner sets ``answer_<number> = "b"`` (or the ``name`` given) and checks;
     ``feedback`` maps a wrong choice to why it is wrong. Without choices it is reveal-only and
     ``check()`` just points at ``solution()``. Nothing is injected for a blank answer: no cell
-    depends on it.
+    depends on it. A subclass may override :meth:`explain` to fit the explanation to what the
+    learner's own notebook computed.
     """
 
     def __init__(self, number: int, title: str, explanation: str, *,
@@ -935,9 +1215,21 @@ class QuestionExercise(Exercise):
         if self.name is not None and not self.name.isidentifier():
             raise ExerciseDefinitionError(f"exercise {number}: name must be a Python identifier, not {name!r}")
 
-    def solution(self) -> str:
+    def explain(self, namespace: Namespace) -> str:
+        """The explanation shown by ``solution()`` and by a correct check; ``namespace`` is the notebook's."""
+        return self.explanation
+
+    def _explanation(self, namespace: Namespace) -> str:
+        """:meth:`explain`, or the fixed explanation if that fails (a check never crashes)."""
+        try:
+            text = self.explain(namespace)
+        except Exception:
+            return self.explanation
+        return text if isinstance(text, str) and text.strip() else self.explanation
+
+    def solution(self, namespace: Namespace | None = None) -> str:
         """Show the explanation in a collapsible block and return it (with the right choice first)."""
-        text = self.explanation
+        text = self._explanation(_namespace(namespace))
         if self.choices:
             text = f"The answer is ({self.answer}): {self.choices[self.answer]}\n\n{text}"
         details = (f"<details><summary>Show the explanation for exercise {self.number}</summary>"
@@ -961,12 +1253,12 @@ class QuestionExercise(Exercise):
             return _result(Outcome.NOT_ATTEMPTED, (
                 f"set `{self.name}` to one of {options} (for example"
                 f" `{self.name} = {next(iter(self.choices))!r}`), run the cell, then check again."))
-        choice = value.strip().strip("()").strip().lower() if isinstance(value, str) else None
+        choice = _choice_key(value)
         if choice not in self.choices:
             return _result(Outcome.INCORRECT, (
                 f"`{self.name}` should be one of {options} (a string, with quotes), but it is {_describe(value)}."))
         if choice == self.answer:
-            return _result(Outcome.CORRECT, f"well done. {self.explanation}")
+            return _result(Outcome.CORRECT, f"well done. {self._explanation(namespace)}")
         why = self.feedback.get(choice, "Think about it again.")
         return _result(Outcome.INCORRECT, (
             f"({choice}) is not the best answer. {why}\n`{self.handle}.hint()` gives a nudge;"

@@ -384,3 +384,29 @@ def test_test_file_rule(tmp_path, test_source, words):
     if test_source is not None:
         (tmp_path / "test_lesson_09.py").write_text(test_source)
     assert words in report(lesson_test_problems(notebook, module, tmp_path / "test_lesson_09.py"))
+
+
+def test_every_exercise_of_every_lesson_is_run_blank_then_right_and_checked_for_giveaways():
+    """Each exercise of each lesson module (found, not listed: a new one is covered at once) is given to
+    assert_exercise in its lesson's test file, and assert_exercise runs, for every exercise it gets,
+    the blank-then-right run (a right answer after a blank run must be Correct, in plain Python and in
+    a notebook) and the search of every message and hint for the expected value."""
+    import inspect
+
+    import lesson_checks
+
+    calls = {node.func.id for node in ast.walk(ast.parse(inspect.getsource(lesson_checks.assert_exercise)))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert {"assert_blank_then_correct", "assert_reveals_nothing"} <= calls
+    problems, seen = [], 0
+    for module_file in LESSON_MODULES:
+        module = importlib.import_module(f"course_utils.lessons.{module_file.stem}")
+        test_path = REPO / "tests" / f"test_lesson_{module_file.stem[1:]}.py"
+        use = read_test(test_path) if test_path.is_file() else LessonTestUse()
+        for exercise in getattr(module, "EXERCISES", []):
+            seen += 1
+            names = [name for name, value in vars(module).items() if value is exercise and name != "EXERCISES"]
+            if not any(use.helper_calls.get(name) for name in names):
+                problems.append(f"course_utils/lessons/{module_file.name}: {exercise.handle} is never given to"
+                                f" {HELPER} in tests/{test_path.name}")
+    assert seen >= 7 * 2 and not problems, report(problems)

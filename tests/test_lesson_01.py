@@ -15,7 +15,12 @@ def test_ex1_encode():
     assert_exercise(ex1, NS, mistakes=[
         ("def encode(day):\n    return ACTIVITIES.index(day)\n", "position (an index)"),
         ("def encode(day):\n    return np.eye(3)[sorted(ACTIVITIES).index(day)]\n", "alphabetical order"),
-        ("def encode(day):\n    return [1 if d == day else 0 for d in ACTIVITIES]\n", "wrap it in `np.array(...)`"),
+        ("def encode(day):\n    return {d: int(d == day) for d in ACTIVITIES}\n", "should be a NumPy array"),
+        ("def encode(day):\n    return [0.5, 0.25, 0.25]\n", ("On input encode('weights')", "not one-hot")),
+    ], also_correct=[
+        # `encode(day) @ table`, the only use below, works on a list as well
+        "def encode(day):\n    return [1 if d == day else 0 for d in ACTIVITIES]\n",
+        "def encode(day):\n    return tuple(float(d == day) for d in ACTIVITIES)\n",
     ])
 
 

@@ -53,7 +53,7 @@ def test_ex3_memory_rnn():
     last_only = keras.Sequential([keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16),
                                   keras.layers.Dense(4, activation="softmax")])
     assert_exercise(ex3, NS, mistakes=[
-        (three, "units=3, but it should be units=4"),
+        (three, "Layer 2 (Dense) has units=3, too few"),  # not the number: counting the days is the exercise
         (last_only, "return_sequences=True"),
     ])
 
@@ -67,3 +67,17 @@ def test_ex4_gradient_question():
 
 def test_every_exercise_is_listed():
     assert EXERCISES == [ex1, ex2, ex3, ex4]
+
+
+def test_ex4_explanation_states_the_ratio_of_the_learners_own_run():
+    """The cell above prints `norms[40] / norms[1]` for each network: the explanation quotes that, not a fixed size."""
+    assert "million" not in ex4.explanation and "ratio printed" in ex4.explanation
+    for ratio, words in [(3.2e-6, "3.2e-06, about 310,000 times smaller"), (0.04, "4.0e-02, about 25 times smaller")]:
+        norms = np.ones(81)
+        norms[40] = ratio
+        namespace = {"fresh": {"SimpleRNN": norms, "LSTM": np.ones(81)}}
+        assert f"in your run it is {words}" in ex4.explain(namespace)
+        assert words in ex4.try_answer("b", namespace).message  # the Correct message explains with it
+        assert words in ex4.solution(namespace=namespace)
+    assert ex4.explain({}) == ex4.explanation  # before the cell has run: no number at all
+    assert ex4.explain({"fresh": {"SimpleRNN": "not an array"}}) == ex4.explanation

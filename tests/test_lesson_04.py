@@ -26,7 +26,43 @@ def test_ex1_expand_nt():
         (spaced, "double space"),
         (stems_only, "still there"),
         (forgot_wo, "wo not"),
-    ])
+        (SPACE_BEFORE, ("On input expand_nt(\"n't\")", "`n't` at the start", "no space before")),
+        (ANY_CA, ("On input expand_nt(\"i wonder why the orca wo n't eat\")", "not the expected text")),
+    ], also_correct=[TOKEN_BY_TOKEN])
+
+
+# Wrong answers that passed every probe before the probes covered the prompt's edge cases: an `n't` with no
+# space before it (a phrase may start with it), and `ca`/`wo` inside other words ("leaving everything else").
+SPACE_BEFORE = ('def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t")'
+                '.replace(" n\'t", " not")\n')
+ANY_CA = 'def expand_nt(text):\n    return text.replace("ca ", "can ").replace("wo ", "will ").replace("n\'t", "not")\n'
+OLD_PROBES = [("i ca n't believe it",), ("it wo n't last",), ("it is n't bad",), ("ca n't , wo n't , does n't",),
+              ("nothing to change here",), ("",)]
+
+TOKEN_BY_TOKEN = """
+def expand_nt(text):
+    words = text.split()
+    out = []
+    for i, word in enumerate(words):
+        before_nt = words[i + 1:i + 2] == ["n't"]
+        if word == "ca" and before_nt:
+            out.append("can")
+        elif word == "wo" and before_nt:
+            out.append("will")
+        else:
+            out.append("not" if word == "n't" else word)
+    return " ".join(out)
+"""
+
+
+@pytest.mark.parametrize("wrong", [SPACE_BEFORE, ANY_CA], ids=["space before n't", "ca anywhere"])
+def test_ex1_wrong_answers_that_passed_the_old_probes_fail(wrong):
+    from course_utils.exercises import FunctionExercise, Outcome
+
+    old = FunctionExercise(number=1, name="expand_nt", title="old probes", solution=ex1.solution_code, probes=OLD_PROBES)
+    assert old.try_answer(wrong).correct  # what the checker used to say
+    assert ex1.try_answer(wrong).outcome is Outcome.INCORRECT
+    assert set(OLD_PROBES) < set(ex1.probes)  # nothing the old probes caught is lost
 
 
 def test_ex2_padded_length():
@@ -36,7 +72,8 @@ def test_ex2_padded_length():
         (len(namespace["sequences"]), "number of phrases"),
         (17, "not the characters"),
         ([3], "should be a number"),
-    ], also_correct=[3])
+        (3.0, ("right value", "whole number (an int)")),  # used to pass; `pad_sequences(maxlen=3.0)` below fails
+    ], also_correct=[3, np.int64(3)])
 
 
 def test_ex3_one_hot_labels():
@@ -44,10 +81,14 @@ def test_ex3_one_hot_labels():
     namespace = {"keras": keras, "np": np, "train": pd.DataFrame({"Sentiment": [0, 2, 4, 1, 3, 2]})}
     expected = ex3.reference(namespace)
     assert expected.shape == (6, 5) and expected.dtype == np.float32
+    labels = namespace["train"]["Sentiment"]
     assert_exercise(ex3, namespace, mistakes=[
-        (namespace["train"]["Sentiment"].to_numpy(), "class indices"),
+        (labels.to_numpy(), "class indices"),
         (expected.T, "transposed"),
-    ], also_correct=[np.eye(5)[namespace["train"]["Sentiment"]]])  # float64 is fine too
+        # The prompt asks for float32: float64 (what to_categorical and np.eye give) used to pass.
+        (np.eye(5)[labels], ("right values", "dtype float64", "float32", ".astype(np.float32)")),
+        (np.eye(5, dtype=int)[labels], ("dtype int64", "float32")),
+    ], also_correct=[np.eye(5, dtype="float32")[labels]])
 
 
 def test_every_exercise_is_listed():

@@ -45,8 +45,8 @@ def test_ex1_build_the_2019_model(keras, model_namespace):
     assert_exercise(ex1, model_namespace, mistakes=[
         (no_hidden, "has 3 layers"),
         (gru, "is GRU, but it should be LSTM"),
-        (no_recurrent_dropout, "recurrent_dropout=0.3"),
-        (small_vocabulary, "input_dim=8192"),
+        (no_recurrent_dropout, "recurrent_dropout=0.0, too low"),
+        (small_vocabulary, "input_dim=8000, too few"),
         (sigmoid, "activation='softmax'"),
         (unbuilt, ("not built", "keras.Input")),
     ])
@@ -75,7 +75,7 @@ def test_ex4_recall_of_the_positive_class():
     assert_exercise(ex4, namespace, mistakes=[
         (7 / 11, "precision"),
         (50.0, "percentage"),
-        (0.9, "expected value"),
+        (0.9, "which is too high"),
     ], also_correct=[7 / 14])
 
 

@@ -29,6 +29,7 @@ def encode(day):
     return vector
 ''',
     probes=[("weights",), ("swimming",), ("yoga",)],
+    accept_lists=True,  # the cells below only use it in `encode(day) @ table`, which works on a list too
     hints=[
         "A one-hot vector has one entry per activity, all 0 except a 1 at the day's position in `ACTIVITIES`.",
         "`ACTIVITIES.index(day)` gives the position; start from `np.zeros(len(ACTIVITIES))` and set that entry to 1.",

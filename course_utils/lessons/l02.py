@@ -96,7 +96,44 @@ memory_rnn = keras.Sequential([
     ],
 )
 
-ex4 = QuestionExercise(
+
+class _GradientQuestion(QuestionExercise):
+    """The gradient question, whose explanation quotes the ratio the learner's own run printed.
+
+    The cell above the exercise prints, for each network, ``norms[40] / norms[1]`` from the dict
+    ``fresh`` (the SimpleRNN first). How small that is depends on the run, so the fixed
+    explanation gives no number, and this adds the learner's own when the notebook has it.
+    """
+
+    def explain(self, namespace: dict) -> str:
+        ratio = simple_rnn_ratio(namespace)
+        if ratio is None:
+            return self.explanation
+        return self.explanation.replace(_RATIO_PLACE, f"{_RATIO_PLACE}; in your run it is {_ratio_words(ratio)}", 1)
+
+
+_RATIO_PLACE = "compares 40 days back with 1 day back"
+
+
+def simple_rnn_ratio(namespace: dict) -> float | None:
+    """The SimpleRNN's gradient 40 days back over its gradient 1 day back, as the notebook printed it, or None."""
+    try:
+        norms = namespace["fresh"]["SimpleRNN"]
+        ratio = float(norms[40] / norms[1])
+    except Exception:
+        return None
+    return ratio if np.isfinite(ratio) and ratio > 0 else None
+
+
+def _ratio_words(ratio: float) -> str:
+    """The ratio as printed (``.1e``), and how many times smaller that is, to two significant digits."""
+    text = f"{ratio:.1e}"
+    if ratio < 1:
+        text += f", about {float(f'{1 / ratio:.2g}'):,.0f} times smaller"
+    return text
+
+
+ex4 = _GradientQuestion(
     number=4,
     title="What a tiny gradient means",
     choices={
@@ -113,10 +150,11 @@ ex4 = QuestionExercise(
     },
     explanation=(
         "The gradient says how much the loss would change if the input (and so the weights that read it) changed"
-        " a little. At a million times smaller than for yesterday, the note's share of every update is lost among"
-        " the much larger, irrelevant signals from recent days, so the network never learns to carry it. The LSTM's"
-        " cell state passes memory on by multiplying it by the forget gate: with the gate near 1, the gradient from"
-        " far back stays large enough to learn from."
+        " a little. Before training, the SimpleRNN's gradient shrinks with every step back (the first ratio printed"
+        " above compares 40 days back with 1 day back), and the note is 80 days back. So the note's share of every"
+        " update is lost among the much larger, irrelevant signals from recent days, and the network never learns"
+        " to carry it. The LSTM's cell state passes memory on by multiplying it by the forget gate: with the gate"
+        " near 1, the gradient from far back stays large enough to learn from."
     ),
     hints=["Before training, the SimpleRNN answers at chance. What does a gradient near zero say about the next updates?"],
 )

@@ -174,7 +174,7 @@ def lstm_step(x, h_prev, c_prev, p):
     h = o * np.tanh(c)
     return h, c
 ''',
-    probes=_STEP_PROBES,
+    probes=_STEP_PROBES,  # `[h, c]` or `np.stack([h, c])` pass too: the loops below unpack them the same way
     hints=[
         "Compute the four gates from `x` and `h_prev` with the functions above, then the new cell state with"
         " `update_cell`, then the hidden state.",
@@ -191,8 +191,6 @@ def lstm_step(x, h_prev, c_prev, p):
                       "The hidden state uses the old cell state `c_prev`: make it from the new one, `o * np.tanh(c)`."),
         _step_mistake(lambda x, h, c, p: (lambda o, cn: (np.tanh(o * cn), cn))(*_parts(x, h, c, p)),
                       "Squash the cell state first, then scale it by the output gate: `o * np.tanh(c)`."),
-        _step_mistake(lambda x, h, c, p: list(cells.lstm_step(x, h, c, p)),
-                      "Your states are right, but return them as a tuple, `return h, c`, rather than a list."),
         _step_mistake(lambda x, h, c, p: cells.lstm_step(x, h, c, p)[0],
                       "Return both states, `return h, c`: the next step needs the cell state too."),
     ],
@@ -225,6 +223,9 @@ ex4 = _KernelBlockExercise(
     name="W_f",
     title="Find the forget gate in Keras's kernel",
     solution="W_f = kernel[:, units:2 * units]",
+    # The cell below only compares it with `np.allclose`, which takes lists and tensors as well (a slice of
+    # `lstm_layer.kernel`, a Keras variable, is a tensor).
+    accept_lists=True, accept_tensors=True,
     hints=[
         "The kernel has one row per input and the four gates side by side in its columns, `units` columns each.",
         "Keras's order is [i, f, c, o]: the forget gate is the *second* block of `units` columns.",

@@ -10,11 +10,19 @@ def expand_nt(text):
     text = text.replace("ca n't", "can n't").replace("wo n't", "will n't")
     return text.replace("n't", "not")
 ''',
+    # The prompt's cases: `ca n't`, `wo n't`, every other `n't` (also as the first or last token, or the
+    # whole phrase: a treebank phrase may start at `n't`, with no space before it), and everything else
+    # left as it is (`ca` and `wo` inside other words, other contractions, no double spaces).
     probes=[
         ("i ca n't believe it",),
         ("it wo n't last",),
         ("it is n't bad",),
         ("ca n't , wo n't , does n't",),
+        ("n't",),
+        ("n't a bad film",),
+        ("i do n't",),
+        ("i wonder why the orca wo n't eat",),
+        ("it 's not that i did n't care",),
         ("nothing to change here",),
         ("",),
     ],
@@ -29,6 +37,9 @@ def expand_nt(text):
          "`ca n't` became `ca not` (or `wo n't` `wo not`), the 2019 bug: the stem must become `can` (or `will`)."),
         (lambda got, expected: "  " in got or got != got.strip(),
          "your result has a double space, or a space at an end: replace `n't` with `not`, not with ` not`."),
+        (lambda got, expected: got == "n't" or got.startswith("n't "),
+         "the `n't` at the start is still there: a treebank phrase can begin with `n't` (with no space before"
+         " it), so do not rely on a space in front of it."),
         (lambda got, expected: "n't" in got, "an `n't` is still there: every `n't` should become `not`."),
     ],
 )
@@ -38,6 +49,7 @@ ex2 = ValueExercise(
     name="padded_length",
     title="How long must the padded rows be?",
     solution="padded_length = max(len(sequence) for sequence in sequences)",
+    strict_dtype=True,  # an int: `pad_sequences(maxlen=...)` below rejects 53.0
     hints=[
         "`sequences` holds one list of word indices per phrase; the padded rows must fit the longest.",
         "`max(len(sequence) for sequence in sequences)`.",
@@ -56,6 +68,7 @@ ex3 = ValueExercise(
     name="y_train",
     title="One-hot encode the labels",
     solution='y_train = keras.utils.to_categorical(train["Sentiment"], num_classes=5).astype("float32")',
+    strict_dtype=True,  # the prompt asks for float32; to_categorical alone gives float64
     hints=[
         "Each label 0-4 becomes a row of five numbers: all 0 except a 1 in the label's column.",
         '`keras.utils.to_categorical(train["Sentiment"], num_classes=5)` does it (or `np.eye(5)[labels]`).',
