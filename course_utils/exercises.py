@@ -345,9 +345,10 @@ def _value_message(got: np.ndarray, exp: np.ndarray, label: str, tol: _Tolerance
     if _is_one_hot(exp) and not _is_one_hot(got):
         return _one_hot_message(got, label)
     if _numeric(got) and _numeric(exp):
-        for step, words in ((1, "one too high"), (-1, "one too low")):
+        for step, words in ((1, "too high"), (-1, "too low")):
             if _close(got, exp + step, tol):
-                return f"Every value in {label} is {words}: check whether your counting starts at 0 or at 1."
+                return (f"Every value in {label} is {words}, all by the same small amount: check whether your counting"
+                        " starts at 0 or at 1.")
     shift = _shifted_axis(got, exp, tol)
     if shift is not None:
         axis, direction = shift
@@ -437,7 +438,7 @@ def _compare_numbers(got: Any, exp: Any, label: str, tol: _Tolerance) -> str | N
         return None
     if np.isnan(value):
         return f"{label} is NaN (not a number): look for 0/0, the log of 0, or an overflow."
-    for step, words in ((1, "one too high"), (-1, "one too low")):
+    for step, words in ((1, "slightly too high"), (-1, "slightly too low")):
         if np.isclose(value, target + step, rtol=tol.rtol, atol=tol.atol):
             return f"{label} is {_short(got)}, {words}: check whether your counting starts at 0 or at 1."
     if value.imag or target.imag:

@@ -68,7 +68,7 @@ def test_ex1_wrong_answers_that_passed_the_old_probes_fail(wrong):
 def test_ex2_padded_length():
     namespace = {"sequences": [[1, 2], [3, 4, 5], []] + [[7]] * 1500}
     assert_exercise(ex2, namespace, mistakes=[
-        (4, "one too high"),
+        (4, "slightly too high"),
         (len(namespace["sequences"]), "number of phrases"),
         (17, "not the characters"),
         ([3], "should be a number"),
