@@ -36,8 +36,8 @@ from course_utils.exercises import (
     Outcome,
     QuestionExercise,
     ValueExercise,
-    _short as shown,  # how the checker prints a value
 )
+from course_utils.exercises.feedback import _short as shown  # how the checker prints a value
 
 __all__ = ["assert_exercise", "assert_blank_then_correct", "assert_reveals_nothing", "MIN_MISTAKES"]
 
