@@ -181,18 +181,6 @@ def random_lstm_params(n_inputs: int, units: int, seed: int = 0, scale: float = 
     return params
 
 
-def random_gru_params(n_inputs: int, units: int, seed: int = 0, scale: float = 0.5) -> Params:
-    """Random GRU weights in our dict form (two biases per gate, like Keras's default GRU)."""
-    rng = np.random.default_rng(seed)
-    params: Params = {}
-    for gate in GRU_KERAS_ORDER:
-        params[f"W_{gate}"] = rng.normal(0, scale, (n_inputs, units))
-        params[f"U_{gate}"] = rng.normal(0, scale, (units, units))
-        params[f"bW_{gate}"] = rng.normal(0, scale, units)
-        params[f"bU_{gate}"] = rng.normal(0, scale, units)
-    return params
-
-
 def params_from_keras(layer: Any) -> Params:
     """Cut a Keras ``LSTM`` or ``GRU`` layer's weights into our one-matrix-per-gate dict.
 

@@ -21,6 +21,18 @@ TOLERANCE = 1e-5
 INPUTS, UNITS, STEPS, BATCH = 3, 5, 9, 6  # inputs != units, so a transposed matrix cannot slip through
 
 
+def random_gru_params(n_inputs: int, units: int, seed: int = 0, scale: float = 0.5) -> cells.Params:
+    """Random GRU weights in the course's dict form (two biases per gate, like Keras's default GRU)."""
+    rng = np.random.default_rng(seed)
+    params: cells.Params = {}
+    for gate in cells.GRU_KERAS_ORDER:
+        params[f"W_{gate}"] = rng.normal(0, scale, (n_inputs, units))
+        params[f"U_{gate}"] = rng.normal(0, scale, (units, units))
+        params[f"bW_{gate}"] = rng.normal(0, scale, units)
+        params[f"bU_{gate}"] = rng.normal(0, scale, units)
+    return params
+
+
 @pytest.fixture(scope="module")
 def sequences() -> np.ndarray:
     return np.random.default_rng(0).normal(size=(BATCH, STEPS, INPUTS)).astype("float32")
@@ -143,7 +155,7 @@ def test_sequence_records_the_gates_that_made_each_step():
     expected_c = cells.update_cell(c_prev, run["f"][:, 2], run["i"][:, 2], run["g"][:, 2])
     np.testing.assert_allclose(run["c"][:, 2], expected_c)
     np.testing.assert_allclose(run["h"][:, 2], run["o"][:, 2] * np.tanh(run["c"][:, 2]))
-    gru = cells.gru_sequence(x, cells.random_gru_params(INPUTS, UNITS, seed=8))
+    gru = cells.gru_sequence(x, random_gru_params(INPUTS, UNITS, seed=8))
     np.testing.assert_allclose(gru["h"][:, 2], gru["z"][:, 2] * gru["h"][:, 1] + (1 - gru["z"][:, 2]) * gru["g"][:, 2])
 
 
@@ -208,7 +220,7 @@ def test_notebook_teaches_the_package_code():
         assert ast.parse(found[name]).body[0].body[-1].value.value is Ellipsis, f"exercise {name} is not blank in the notebook"
         define(exercise.solution_code, namespace)
     rng = np.random.default_rng(9)
-    lstm, gru = cells.random_lstm_params(INPUTS, UNITS, seed=10), cells.random_gru_params(INPUTS, UNITS, seed=11)
+    lstm, gru = cells.random_lstm_params(INPUTS, UNITS, seed=10), random_gru_params(INPUTS, UNITS, seed=11)
     for name in (*INLINE, *EXERCISES):
         for _ in range(3):
             arguments = random_arguments(name, rng, lstm, gru)
