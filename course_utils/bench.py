@@ -44,12 +44,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 from course_utils import config as course_config
 from course_utils import resources
-from course_utils.files import write_atomically, write_json
+from course_utils.files import FileFormatError, FileSet, read_json, write_json
 
 HOLD_OUT = 0.1
 SPLIT_SEED = 42
@@ -426,30 +426,61 @@ def main(argv: list[str] | None = None) -> int:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(results, machine_line, shown, when)
     out = args.out or course_config.build_dir() / "bench.md"
-    write_atomically(out, text)
     saved = {"date": when, "machine": machine_line, "command": shown, "results": [asdict(r) for r in results]}
-    write_json(out.with_suffix(".json"), saved)
+    with FileSet() as files:  # the table and its numbers, together
+        files.stage(out, text)
+        files.stage(out.with_suffix(".json"), json.dumps(saved, indent=1) + "\n", verify=saved_results)
     complete = (args.fraction == 1 and args.epochs is None and set(names) == set(CONFIGS) and not args.no_pinned
                 and results[0].data.split(",")[0] in ("kaggle", "sst"))
     print()
     print(text)
     print(f"(written to {out} and {out.with_suffix('.json')})")
     if complete:
-        write_json(RESULTS, saved)
+        write_json(RESULTS, saved, verify=saved_results)
         print(f"(a complete run on the real data: also written to {RESULTS}, which notebook 05 reads)")
     return 0
 
 
+_RESULT_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list[float]": list}
+
+
 def saved_results(path: Path = RESULTS) -> tuple[dict, dict[str, Result]] | None:
-    """The last complete run (its header, and its results by label), or None when there is none."""
-    try:
-        saved = json.loads(Path(path).read_text())
-        results = [Result(**r) for r in saved["results"]]
-    except FileNotFoundError:
+    """The last complete run (its header, and its results by label), or None when there is none.
+
+    A file that cannot be read as one raises :class:`course_utils.files.FileFormatError` naming
+    it, the line and column of a JSON fault, what is wrong and what to do.
+    """
+    path = Path(path)
+    if not path.exists():
         return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{path} is not a benchmark result this course can read ({error}): rerun `make bench` "
-                         "on the real data, or restore the file with `git checkout -- data/benchmark.json`") from error
+    fix = ("Rerun `make bench` on the real data, or restore the file with `git checkout -- data/benchmark.json`."
+           if path == RESULTS else "Rerun `make bench` to write it again.")
+    saved = read_json(path, fix=fix)
+
+    def fault(what: str) -> FileFormatError:
+        return FileFormatError(f"{path} is not a benchmark result this course can read: {what}. {fix}")
+
+    if not isinstance(saved, dict) or not isinstance(saved.get("results"), list):
+        raise fault("it has no list of 'results'")
+    known = {f.name: f for f in fields(Result)}
+    results = []
+    for number, entry in enumerate(saved["results"], start=1):
+        if not isinstance(entry, dict):
+            raise fault(f"result {number} is not an object")
+        unknown = sorted(set(entry) - set(known))
+        lacking = [name for name, f in known.items() if name not in entry and f.default is MISSING
+                   and f.default_factory is MISSING]
+        if unknown or lacking:
+            raise fault(f"result {number} has {'unknown fields ' + ', '.join(unknown) if unknown else ''}"
+                        f"{' and ' if unknown and lacking else ''}{'no ' + ', '.join(lacking) if lacking else ''}")
+        for name, value in entry.items():
+            kind = _RESULT_TYPES.get(str(known[name].type))
+            wrong = kind is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool))
+            if kind is list and not wrong:
+                wrong = not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            if wrong:
+                raise fault(f"in result {number}, {name} is {str(value)[:40]}, not of type {known[name].type}")
+        results.append(Result(**entry))
     return {k: v for k, v in saved.items() if k != "results"}, {r.label: r for r in results}
 
 

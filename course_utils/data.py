@@ -14,18 +14,17 @@ prepare`` to fetch the real data ahead of time (``make lab`` and Binder do).
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import re
+import itertools
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config, sample
-from .download import DownloadError, download, extract_members, sha256_of
+from .download import DownloadError, download, extract_members
+from .files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
 from .treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
 
 SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
@@ -45,7 +44,7 @@ REAL_DATA_HELP = (
 )
 
 
-class DataFileError(ValueError):
+class DataFileError(FileFormatError):
     """A data file is missing, malformed or inconsistent; the message names the file, the line and the fault."""
 
 
@@ -84,78 +83,124 @@ class PhraseData:
 
 # ---------------------------------------------------------------------------------------- reading
 
-_INT = re.compile(r"^[0-9]+$")
+INT64_MAX = 2**63 - 1
 
 
-def read_phrase_table(path: Path, kind: str) -> pd.DataFrame:
+def kaggle_fix(kind: str) -> str:
+    """What to do about a damaged Kaggle table."""
+    return (f"Put Kaggle's {kind}.tsv there as it comes (unzipped from {kind}.tsv.zip, not edited in a spreadsheet), "
+            "or remove it to let the course fall back to the treebank or the sample.")
+
+
+def sst_fix(directory: Path) -> str:
+    """What to do about a damaged table that :func:`prepare_sst` built."""
+    return (f"Delete {directory / 'train.tsv'} and {directory / 'test.tsv'} and run "
+            "`python -m course_utils.data prepare` to build them again.")
+
+
+def read_phrase_table(path: Path, kind: str, *, fix: str | None = None, shown: Path | None = None) -> pd.DataFrame:
     """Read and validate a Kaggle-format TSV (``kind`` is ``"train"`` or ``"test"``).
 
     Phrases stay strings exactly as written: the test phrase ``None`` would otherwise become
-    NaN, and the one-space phrase must survive. Any fault raises :class:`DataFileError` naming
-    the file, the line and what is wrong.
+    NaN, and the one-space phrase must survive. Lines end at ``\\n`` (a ``\\r`` before it is
+    dropped) and blank lines are skipped. Any fault raises :class:`DataFileError` naming the file
+    (``shown``, when reading a temporary copy), the line counted from 1 as an editor shows it,
+    what is wrong, and ``fix`` (what to do; by default, how to put Kaggle's file back).
     """
     if kind not in ("train", "test"):
         raise ValueError(f"kind must be 'train' or 'test', not {kind!r}")
     path = Path(path)
+    name = Path(shown) if shown is not None else path
+    fix = kaggle_fix(kind) if fix is None else fix
     columns = TRAIN_COLUMNS if kind == "train" else TEST_COLUMNS
-    if not path.is_file():
-        raise DataFileError(f"{path} does not exist. {REAL_DATA_HELP}")
-    try:
-        frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE, encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        raise DataFileError(f"{path} is empty: expected a header line with {', '.join(columns)}.") from None
-    except pd.errors.ParserError as error:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
-        detail = f"line {match[2]} has {match[3]} tab-separated fields, expected {match[1]}" if match else str(error).strip()
-        raise DataFileError(f"{path}: {detail}. Is this a tab-separated Kaggle {kind} file?") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start}). Is it the Kaggle {kind}.tsv file?") from None
-    if list(frame.columns) != columns:
+    lines = read_text_lines(path, DataFileError, fix=fix, missing=REAL_DATA_HELP, shown=name)
+    if not lines or not any(lines):
+        raise DataFileError(f"{name} is empty: expected a header line with {', '.join(columns)}. {fix}")
+    first = next(number for number, line in enumerate(lines, start=1) if line)
+    header = lines[first - 1].split("\t")
+    if header != columns:
+        hint = " (separated by commas: is it a CSV file?)" if "," in lines[first - 1] and len(header) == 1 else ""
         raise DataFileError(
-            f"{path}, line 1: the columns are {list(frame.columns)}, expected {columns} for a {kind} file. "
-            f"Check you put Kaggle's {kind}.tsv there (unzipped)."
-        )
-    if frame.empty:
-        raise DataFileError(f"{path} has a header but no rows.")
-    for column in columns:
+            f"{name}, line {first}: the columns are {header}{hint}, expected {columns} for a {kind} file. {fix}")
+    width = len(columns)
+    body = lines[first:]
+    if "" in body:  # blank lines are skipped, but every message gives the line as an editor counts it
+        numbers = [number for number, line in enumerate(body, start=first + 1) if line]
+        body = [line for line in body if line]
+    else:
+        numbers = range(first + 1, first + 1 + len(body))
+    if not body:
+        raise DataFileError(f"{name} has a header but no rows. {fix}")
+    if set(map(str.count, body, itertools.repeat("\t", len(body)))) != {width - 1}:
+        row = next(row for row, line in enumerate(body) if line.count("\t") != width - 1)
+        count = body[row].count("\t") + 1
+        raise DataFileError(
+            f"{name}, line {numbers[row]} has {count} tab-separated field{'s' if count != 1 else ''}, "
+            f"expected {width} ({', '.join(columns)}): a tab inside the phrase, or a damaged line? "
+            f"Is this a tab-separated Kaggle {kind} file? {fix}")
+    table: dict[str, object] = {}
+    flat = "\t".join(body).split("\t")  # every line has width fields: column k is every width-th field from k
+    for column, cells in zip(columns, (flat[k::width] for k in range(width))):
         if column == "Phrase":
-            bad = frame.index[frame[column] == ""]
-            fault = "the phrase is missing"
-        else:
-            bad = frame.index[~frame[column].str.match(_INT)]
-            fault = f"{column} {{value!r}} is not a whole number"
-        if len(bad):
-            row = bad[0]
-            raise DataFileError(f"{path}, line {row + 2}: {fault.format(value=frame.at[row, column])}.")
-    frame = frame.astype({c: "int64" for c in columns if c != "Phrase"})
+            if "" in cells:
+                raise DataFileError(f"{name}, line {numbers[cells.index('')]}: the phrase is missing. {fix}")
+            table[column] = pd.Series(cells, dtype="str")
+            continue
+        joined = "".join(cells)  # all digits, and no cell empty: every cell is a whole number
+        if "" in cells or not (joined.isascii() and joined.isdigit()):
+            row = next(row for row, cell in enumerate(cells) if not (cell.isascii() and cell.isdigit()))
+            raise DataFileError(f"{name}, line {numbers[row]}: {column} {cells[row]!r} is not a whole number. {fix}")
+        if max(map(len, cells)) > 18:
+            for row, cell in enumerate(cells):
+                if int(cell) > INT64_MAX:
+                    raise DataFileError(f"{name}, line {numbers[row]}: {column} {cell} is far too large to be an id "
+                                        f"(more than {INT64_MAX:,}). {fix}")
+        table[column] = np.array(cells, dtype=np.int64)
+    frame = pd.DataFrame(table, columns=columns)
     if kind == "train":
-        bad = frame.index[~frame["Sentiment"].between(0, 4)]
+        bad = np.flatnonzero(~frame["Sentiment"].between(0, 4).to_numpy())
         if len(bad):
-            row = bad[0]
-            raise DataFileError(f"{path}, line {row + 2}: Sentiment {frame.at[row, 'Sentiment']} is not a label from 0 to 4.")
-    duplicated = frame.index[frame["PhraseId"].duplicated()]
+            row = int(bad[0])
+            raise DataFileError(f"{name}, line {numbers[row]}: Sentiment {frame.at[row, 'Sentiment']} is not a label "
+                                f"from 0 to 4. {fix}")
+    duplicated = np.flatnonzero(frame["PhraseId"].duplicated().to_numpy())
     if len(duplicated):
-        row = duplicated[0]
-        raise DataFileError(f"{path}, line {row + 2}: PhraseId {frame.at[row, 'PhraseId']} appears twice.")
+        row = int(duplicated[0])
+        phrase_id = frame.at[row, "PhraseId"]
+        earlier = int(np.flatnonzero(frame["PhraseId"].to_numpy() == phrase_id)[0])
+        raise DataFileError(f"{name}, line {numbers[row]}: PhraseId {phrase_id} appears twice "
+                            f"(first on line {numbers[earlier]}). {fix}")
     return frame
 
 
+def phrase_table_text(frame: pd.DataFrame) -> str:
+    """A table in Kaggle's TSV format: a header, then one tab-separated line per row, ``\\n`` line ends."""
+    columns = list(frame.columns)
+    if columns not in (TRAIN_COLUMNS, TEST_COLUMNS):
+        raise ValueError(f"the columns are {columns}, expected {TRAIN_COLUMNS} or {TEST_COLUMNS}")
+    phrases = frame["Phrase"].tolist()
+    joined = "".join(text for text in phrases if isinstance(text, str))
+    if "" in phrases or not all(isinstance(text, str) for text in phrases) or any(c in joined for c in "\t\n\r"):
+        text = next(t for t in phrases if not isinstance(t, str) or not t or any(c in t for c in "\t\n\r"))
+        raise ValueError(f"the phrase {text!r} cannot be written in Kaggle's format (empty, or with a tab or a line "
+                         "end)")
+    cells = [phrases if column == "Phrase" else list(map(str, frame[column].astype("int64").tolist()))
+             for column in columns]
+    return "\n".join(["\t".join(columns), *map("\t".join, zip(*cells))]) + "\n"
+
+
 def write_phrase_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table in Kaggle's TSV format through a temporary file, so no half-written file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    try:
-        frame.to_csv(temp, sep="\t", index=False, quoting=csv.QUOTE_NONE, lineterminator="\n")
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    """Write a table in Kaggle's TSV format through a temporary file, checked to read back: never half-written."""
+    path = Path(path)
+    kind = "train" if "Sentiment" in frame.columns else "test"
+    write_atomically(path, phrase_table_text(frame), verify=lambda temp: read_phrase_table(temp, kind, shown=path))
 
 
 def _check_pair(train: pd.DataFrame, test: pd.DataFrame, where: Path) -> None:
     overlap = set(train["PhraseId"]) & set(test["PhraseId"])
     if overlap:
-        raise DataFileError(f"{where}: PhraseId {min(overlap)} is in both train.tsv and test.tsv; the files do not belong together.")
+        raise DataFileError(f"{where}: PhraseId {min(overlap)} is in both train.tsv and test.tsv; the files do not "
+                            "belong together. Put back a train.tsv and a test.tsv from the same download.")
 
 
 # ---------------------------------------------------------------------------------------- sources
@@ -180,37 +225,63 @@ def prepare_sst(
 ) -> Path:
     """Download the SST trees (once), check them and build Kaggle-format tables in ``directory``.
 
-    Each step is skipped when its result is already there and verified, so calling it again
-    is cheap. Returns the directory holding ``train.tsv`` and ``test.tsv``.
+    Each step is skipped when its result is already there and verified (tables that do not read
+    back are built again), so calling it again is cheap. Every file is written to a temporary file,
+    checked, and renamed into place with the others of its step (the tree files together, the two
+    tables together), so a failure leaves the folder exactly as it was. Returns the directory
+    holding ``train.tsv`` and ``test.tsv``. Raises :class:`DownloadError` or :class:`DataFileError`.
     """
     directory = Path(directory or config.sst_dir())
     url = url or SST_URL
     members = SST_MEMBERS if members is None else members
-    if (directory / "train.tsv").is_file() and (directory / "test.tsv").is_file():
-        return directory
-    trees_ok = all((directory / name).is_file() and sha256_of(directory / name) == digest for name, digest in members.values())
-    if not trees_ok:
+    if directory.is_dir():
+        remove_stale_temporaries(directory)
+    tables = directory / "train.tsv", directory / "test.tsv"
+    if all(table.is_file() for table in tables):
+        try:
+            _check_pair(read_phrase_table(tables[0], "train"), read_phrase_table(tables[1], "test"), directory)
+            return directory
+        except DataFileError:
+            pass  # damaged: built again below, and replaced only once the new ones are checked
+    if not all(_verified(directory / name, digest) for name, digest in members.values()):
         archive = download(url, directory / SST_ZIP_NAME, zip_sha256, progress=progress, timeout=timeout)
-        extract_members(archive, {member: name for member, (name, _) in members.items()}, directory)
-        for name, digest in members.values():
-            if sha256_of(directory / name) != digest:
-                (directory / name).unlink()
-                raise DownloadError(f"{name} from {archive} has the wrong checksum. Delete {archive} and run again.")
+        extract_members(archive, {member: name for member, (name, _) in members.items()}, directory,
+                        checksums={member: digest for member, (_, digest) in members.items()})
     names = [name for name, _ in members.values()]
     try:
         train, test = build_tables_from_files(directory / names[0], [directory / n for n in names[1:]])
-    except TreeFormatError as error:
-        raise DataFileError(str(error)) from None
-    write_phrase_table(test, directory / "test.tsv")
-    write_phrase_table(train, directory / "train.tsv")
+        texts = phrase_table_text(train), phrase_table_text(test)
+    except (TreeFormatError, ValueError) as error:
+        raise DataFileError(f"{error} No table was written: delete the tree files ({', '.join(names)}) in {directory} "
+                            "and run `python -m course_utils.data prepare` to fetch them again.") from None
+    fix = (f"This is a fault of the table builder, not of your files: please report it. Nothing in {directory} "
+           "was changed.")
+    try:
+        with FileSet() as files:
+            staged = [files.stage(table, text) for table, text in zip(tables, texts)]
+            built = [read_phrase_table(temp, kind, fix=fix, shown=table)
+                     for temp, kind, table in zip(staged, ("train", "test"), tables)]
+            _check_pair(*built, directory)
+    except OSError as error:
+        raise DataFileError(f"could not write the tables in {directory} ({error.strerror or error}). Nothing was "
+                            "replaced; free some disk space (or fix the folder's permissions) and run this "
+                            "again.") from None
     return directory
+
+
+def _verified(path: Path, sha256: str) -> bool:
+    try:
+        return path.is_file() and sha256_of(path) == sha256
+    except OSError:
+        return False
 
 
 def load_sst(directory: Path | None = None) -> PhraseData:
     """The tables :func:`prepare_sst` built (it must have run)."""
     directory = Path(directory or config.sst_dir())
-    train = read_phrase_table(directory / "train.tsv", "train")
-    test = read_phrase_table(directory / "test.tsv", "test")
+    train = read_phrase_table(directory / "train.tsv", "train", fix=sst_fix(directory))
+    test = read_phrase_table(directory / "test.tsv", "test", fix=sst_fix(directory))
+    _check_pair(train, test, directory)
     return PhraseData(train, test, "sst", directory)
 
 
@@ -237,7 +308,8 @@ def find_source(*, allow_download: bool = True, progress: bool = True) -> tuple[
             prepare_sst(progress=progress)
             return "sst", f"built from the Stanford Sentiment Treebank in {config.sst_dir()}"
         except (DownloadError, DataFileError) as error:
-            return "sample", f"no Kaggle files in {kaggle}, and the treebank could not be fetched: {str(error).rstrip('.')}"
+            why = str(error).rstrip(".")
+            return "sample", f"no Kaggle files in {kaggle}, and the treebank could not be fetched: {why}"
     sst = config.sst_dir()
     if (sst / "train.tsv").is_file() and (sst / "test.tsv").is_file():
         return "sst", f"built from the Stanford Sentiment Treebank in {sst}"
@@ -259,7 +331,8 @@ def load_phrases(*, allow_download: bool = True, verbose: bool = True) -> Phrase
 def main(argv: list[str] | None = None) -> int:
     """``python -m course_utils.data prepare [--offline]``: get the data ready and say which source is in use."""
     parser = argparse.ArgumentParser(prog="python -m course_utils.data", description="Prepare the course data.")
-    parser.add_argument("command", choices=["prepare", "status"], help="prepare: fetch/build the real data if possible; status: only report")
+    parser.add_argument("command", choices=["prepare", "status"],
+                        help="prepare: fetch/build the real data if possible; status: only report")
     parser.add_argument("--offline", action="store_true", help="never touch the network (what `make test` uses)")
     args = parser.parse_args(argv)
     allow = args.command == "prepare" and not args.offline

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import keras
 
-from course_utils.files import write_json
+from course_utils.files import FileFormatError, FileSet, read_json, write_json
 
 SHOW_TIME_LEFT_FROM = 10.0  # seconds: below this, "time left" is noise
 
@@ -163,14 +163,34 @@ class _HistoryFile(keras.callbacks.Callback):
         write_json(self.folder / _HISTORY, self.record)
 
 
-def _read_history(folder: Path) -> dict:
-    path = folder / _HISTORY
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
+def _read_history(folder: Path, path: Path | None = None) -> dict:
+    """``folder/history.json`` ({} when there is none), each field checked; a fault raises FileFormatError.
+
+    ``path`` reads a temporary copy instead, still named ``folder/history.json`` in messages.
+    """
+    shown = folder / _HISTORY
+    path = path or shown
+    fix = f"Delete the folder {folder} to start the run afresh."
+    if not path.exists():
         return {}
-    except (OSError, ValueError) as error:
-        raise ValueError(f"{path} cannot be read ({error}): delete the folder {folder} to start the run afresh") from error
+    record = read_json(path, fix=fix, shown=shown)
+
+    def fault(what: str) -> FileFormatError:
+        return FileFormatError(f"{shown}: {what}: it is not the history of a run this course saved. {fix}")
+
+    if not isinstance(record, dict):
+        raise fault("the file holds no JSON object")
+    if not isinstance(record.get("settings", {}), dict) or not isinstance(record.get("complete", False), bool):
+        raise fault("'settings' must be an object and 'complete' true or false")
+    epochs = record.get("epochs", [])
+    if not isinstance(epochs, list):
+        raise fault("'epochs' is not a list")
+    for number, entry in enumerate(epochs, start=1):
+        numbers_ok = isinstance(entry, dict) and all(
+            isinstance(value, (int, float)) and not isinstance(value, bool) for value in entry.values())
+        if not numbers_ok or type(entry.get("epoch")) is not int or "seconds" not in entry:
+            raise fault(f"entry {number} of 'epochs' is {str(entry)[:80]}, not an epoch's number, seconds and metrics")
+    return record
 
 
 def _run_from(record: dict, resumed_from: int = 0, loaded: bool = False) -> Run:
@@ -200,7 +220,12 @@ def fit_resumable(
                              f"not {settings}: delete that folder to train with the new settings.")
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)  # so that its saved state loads too
-        model.load_weights(folder / _FINAL)
+        try:
+            model.load_weights(folder / _FINAL)
+        except (OSError, ValueError, KeyError) as error:
+            raise FileFormatError(f"{folder / _FINAL} cannot be loaded into this model ({str(error)[:200]}): it is "
+                                  f"damaged, or was saved by another model. Delete the folder {folder} to train "
+                                  "again.") from None
         run = _run_from(record, loaded=True)
         print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of training); "
               "delete that folder to train again.", flush=True)
@@ -216,11 +241,32 @@ def fit_resumable(
     model.fit(data, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[restore, log, history_file, *callbacks], **fit_args)
     record = _read_history(folder)
     record["complete"] = True
-    model.save_weights(folder / ".final.part.weights.h5")
-    (folder / ".final.part.weights.h5").replace(folder / _FINAL)
-    write_json(folder / _HISTORY, record)
+    _save_final(model, folder, record)
     shutil.rmtree(backup, ignore_errors=True)
     return _run_from(record, resumed_from=done)
+
+
+def _save_final(model: keras.Model, folder: Path, record: dict) -> None:
+    """The final weights and the completed history, checked and renamed into place together (or not at all)."""
+    (folder / ".final.part.weights.h5").unlink(missing_ok=True)  # what an earlier version left when it was killed
+
+    def check_weights(temp: Path) -> None:
+        import h5py
+
+        try:
+            with h5py.File(temp, "r") as weights:
+                if not len(weights.keys()):
+                    raise OSError("no weights in it")
+        except OSError as error:
+            raise OSError(f"the weights saved for {folder / _FINAL} do not read back ({error}); nothing was "
+                          "replaced") from None
+
+    with FileSet() as files:
+        model.save_weights(files.stage(folder / _FINAL, suffix=".weights.h5", verify=check_weights))
+        history = files.stage(folder / _HISTORY, json.dumps(record, indent=1) + "\n")
+        if json.dumps(_read_history(folder, history)) != json.dumps(record):  # as text: a NaN loss equals itself
+            raise OSError(f"the history saved for {folder / _HISTORY} does not read back the same; nothing was "
+                          "replaced")
 
 
 def _epochs_done(backup: Path) -> int:

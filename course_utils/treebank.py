@@ -16,12 +16,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from .files import location, read_text_lines
+
 TRAIN_COLUMNS = ["PhraseId", "SentenceId", "Phrase", "Sentiment"]
 TEST_COLUMNS = ["PhraseId", "SentenceId", "Phrase"]
 
 
 class TreeFormatError(ValueError):
-    """A line of a treebank file is not a well-formed labelled tree."""
+    """A line of a treebank file is not a well-formed labelled tree (or the file cannot be read as one).
+
+    Raised by :func:`parse_tree`, it also has ``reason`` (the message without the column) and
+    ``column`` (counted from 1) for :func:`read_trees` to say where the fault is.
+    """
+
+    reason: str
+    column: int | None = None
 
 
 @dataclass
@@ -48,37 +57,59 @@ class Node:
             yield from child.preorder()
 
 
-def _tokens(line: str) -> list[str]:
+def _tokens(line: str) -> tuple[list[str], list[int]]:
     # Split on brackets and plain spaces only: one SST leaf holds a no-break space ("8\xa01\/2").
+    # Also returns where each token starts in the line (a column counted from 1, as an editor shows it).
     tokens: list[str] = []
+    columns: list[int] = []
     word = ""
-    for char in line:
+    for index, char in enumerate(line):
         if char in "() ":
             if word:
                 tokens.append(word)
+                columns.append(index - len(word) + 1)
                 word = ""
             if char != " ":
                 tokens.append(char)
+                columns.append(index + 1)
         else:
             word += char
     if word:
         tokens.append(word)
-    return tokens
+        columns.append(len(line) - len(word) + 1)
+    return tokens, columns
+
+
+def _control_character(word: str) -> str | None:
+    for char in word:
+        if unicodedata.category(char) == "Cc":
+            return "a tab" if char == "\t" else f"the control character {char!r}"
+    return None
 
 
 def parse_tree(line: str) -> Node:
     """Parse one bracketed tree such as ``(3 (2 The) (3 film))``.
 
-    Raises :class:`TreeFormatError` with the position of the fault, so a damaged file is
-    reported as such rather than as an obscure index error.
+    Raises :class:`TreeFormatError` saying what is wrong and where (``error.column``, counted
+    from 1 in ``line``), so a damaged file is reported as such rather than as an obscure index error.
     """
-    tokens = _tokens(line.strip())
+    body = line.rstrip()
+    indent = len(body) - len(body.lstrip())
+    tokens, columns = _tokens(body[indent:])
+    columns = [indent + column for column in columns]
     if not tokens:
         raise TreeFormatError("the line is empty")
     pos = 0
 
     def fail(reason: str) -> TreeFormatError:
-        return TreeFormatError(f"{reason} (at token {pos + 1} of {len(tokens)})")
+        if pos < len(tokens):
+            error = TreeFormatError(f"{reason} (at column {columns[pos]}, {tokens[pos][:20]!r})")
+            error.column = columns[pos]
+        else:
+            error = TreeFormatError(f"{reason}, but the line ends (after column {len(body)})")
+            error.column = len(body) + 1
+        error.reason = error.args[0]
+        return error
 
     def node() -> Node:
         nonlocal pos
@@ -93,6 +124,10 @@ def parse_tree(line: str) -> Node:
         pos += 1
         result = Node(int(label_text))
         if pos < len(tokens) and tokens[pos] not in "()":
+            control = _control_character(tokens[pos])
+            if control:
+                raise fail(f"the word {tokens[pos]!r} holds {control}; the words of a tree are separated by spaces "
+                           "and hold no tabs or other control characters")
             result.word = tokens[pos]
             pos += 1
         else:
@@ -117,16 +152,25 @@ def fold_accents(text: str) -> str:
 
 
 def read_trees(path: Path) -> list[Node]:
-    """Parse every line of a treebank file, naming the file and line of any fault."""
+    """Parse every line of a treebank file (blank lines skipped), naming the file, line and column of any fault.
+
+    Raises :class:`TreeFormatError` for a file that is missing, not UTF-8 text, holds a malformed
+    tree, or holds no tree at all.
+    """
+    path = Path(path)
+    fix = "The file is damaged: fetch it again."
     trees = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                trees.append(parse_tree(line))
-            except TreeFormatError as error:
-                raise TreeFormatError(f"{path}, line {number}: {error}. The file is damaged: fetch it again.") from None
+    for number, line in enumerate(read_text_lines(path, TreeFormatError, fix=fix), start=1):
+        if not line.strip():
+            continue
+        try:
+            trees.append(parse_tree(line))
+        except TreeFormatError as error:
+            reason = getattr(error, "reason", str(error))
+            where = location(path, number, getattr(error, "column", None))
+            raise TreeFormatError(f"{where}: {reason}. {fix}") from None
+    if not trees:
+        raise TreeFormatError(f"{path} holds no trees (it is empty). {fix}")
     return trees
 
 
@@ -142,7 +186,7 @@ def phrase_rows(trees: Iterable[Node], first_phrase_id: int = 1, first_sentence_
     for sentence_id, tree in enumerate(trees, start=first_sentence_id):
         for node in tree.preorder():
             phrase = fold_accents(" ".join(node.leaves()))
-            if phrase in seen:
+            if phrase in seen or not phrase:  # a phrase of only non-ASCII letters folds to nothing: Kaggle has none
                 continue
             seen.add(phrase)
             rows.append((phrase_id, sentence_id, phrase, node.label))

@@ -84,7 +84,7 @@ def test_saved_results_round_trip_and_a_clear_error(tmp_path):
     assert header["machine"] == "m" and set(results) == {"seed2019", "fast, 1 CPU"}
     assert results["seed2019"].accuracy == SEED.accuracy
     path.write_text('{"results": [{"nam')
-    with pytest.raises(ValueError, match="benchmark.json is not a benchmark result"):
+    with pytest.raises(ValueError, match=r"benchmark.json, line 1, column 15: the file ends in the middle of its JSON"):
         bench.saved_results(path)
 
 
@@ -110,7 +110,8 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     monkeypatch.setenv("COURSE_QUICK", "1")
     monkeypatch.setattr(bench, "RESULTS", tmp_path / "benchmark.json")
     out = tmp_path / "bench.md"
-    assert bench.main(["--configs", "fast", "--epochs", "1", "--fraction", "0.3", "--no-pinned", "--out", str(out)]) == 0
+    arguments = ["--configs", "fast", "--epochs", "1", "--fraction", "0.3", "--no-pinned", "--out", str(out)]
+    assert bench.main(arguments) == 0
     text = out.read_text()
     assert "| configuration | CPUs | epochs | s / epoch |" in text
     assert "`fast`" in text and "Machine:" in text and "Data: sample, fraction 0.3" in text
@@ -119,3 +120,43 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     saved = json.loads(out.with_suffix(".json").read_text())
     assert [r["name"] for r in saved["results"]] == ["fast"] and "AVX-512" in saved["machine"]
     assert not (tmp_path / "benchmark.json").exists()
+
+
+# ------------------------------------------------------------------ faults a hostile reader found
+
+
+def _saved_text(**changes):
+    from dataclasses import asdict
+
+    first = {**asdict(SEED), **changes}
+    return json.dumps({"date": "today", "machine": "m", "results": [first, asdict(FAST1)]}, indent=1)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", r"is empty"),
+    ('{"date": "today",\n "results": [{"name": "seed2019",', r"line 2, column \d+: the file ends in the middle"),
+    ('{"results": 3}', r"it has no list of 'results'"),
+    ('{"results": ["seed2019"]}', r"result 1 is not an object"),
+    (_saved_text(speed=3), r"result 1 has unknown fields speed"),
+    (_saved_text().replace('"title"', '"caption"'), r"result 1 has unknown fields caption and no title"),
+    (_saved_text(accuracy="0.6"), r"in result 1, accuracy is 0.6, not of type list\[float\]"),
+    (_saved_text(accuracy=[0.6, "x"]), r"in result 1, accuracy is .*, not of type list\[float\]"),
+    (_saved_text(pinned="no"), r"in result 1, pinned is no, not of type bool"),
+    (_saved_text(epochs=8.5), r"in result 1, epochs is 8.5, not of type int"),
+], ids=["empty", "cut-off", "results-number", "result-string", "unknown-field", "renamed-field", "accuracy-text",
+        "accuracy-item", "pinned-text", "epochs-float"])
+def test_saved_results_name_the_file_and_what_is_wrong(tmp_path, text, message):
+    from course_utils.files import FileFormatError
+
+    path = tmp_path / "benchmark.json"
+    path.write_text(text)
+    with pytest.raises(FileFormatError, match=message) as caught:
+        bench.saved_results(path)
+    assert str(caught.value).startswith(str(path)) and "make bench" in str(caught.value)
+
+
+def test_saved_results_of_a_latin1_file(tmp_path):
+    path = tmp_path / "benchmark.json"
+    path.write_bytes(_saved_text().replace('"machine": "m"', '"machine": "Caf\u00e9 CPU"').encode("latin-1"))
+    with pytest.raises(ValueError, match=r"benchmark.json, line \d+, column \d+: the byte 0xE9 is not UTF-8"):
+        bench.saved_results(path)

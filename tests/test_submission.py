@@ -60,7 +60,7 @@ def test_a_rejected_submission_leaves_no_file(tmp_path, test_table):
 
 
 def test_read_submission_reports_a_missing_file(tmp_path, test_table):
-    with pytest.raises(SubmissionError, match="could not be read"):
+    with pytest.raises(SubmissionError, match="nope.csv does not exist"):
         read_submission(tmp_path / "nope.csv", test_table)
 
 
@@ -76,3 +76,66 @@ def test_matches_the_sample_submission_format_on_the_real_data(tmp_path):
     test = load_kaggle(directory).test
     path = write_submission(make_submission(test, np.full(len(test), 2)), tmp_path / "submission.csv", test)
     assert path.read_bytes() == (directory / "sampleSubmission.csv").read_bytes().replace(b"\r\n", b"\n")
+
+
+# ------------------------------------------------------------------ faults a hostile reader found
+
+GOOD_FILE = "PhraseId,Sentiment\n156061,2\n156062,3\n156063,0\n156064,4\n"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", r"is empty: expected the header PhraseId,Sentiment"),
+    (GOOD_FILE[:-11].encode(), r"line 4: Sentiment is missing"),  # cut off in the middle of a line
+    (GOOD_FILE[:-12].encode(), r"line 4 has 1 comma-separated field, expected 2 .*was the file cut off"),
+    (GOOD_FILE[:-9].encode(), r"has 3 rows, but the test file has 4 phrases.*cut off"),
+    (GOOD_FILE.encode("utf-16"), r"is UTF-16 text"),
+    (GOOD_FILE.replace("156062,3", "156062,3\xe9").encode("latin-1"), r"line 3, column 9: the byte 0xE9 is not UTF-8"),
+    (b"Id,Label\n1,2\n", r"line 1: the header is 'Id,Label', but Kaggle wants exactly PhraseId,Sentiment"),
+    (b"PhraseId;Sentiment\n156061;2\n", r"not semicolons or tabs"),
+    (GOOD_FILE.replace("156063,0", "156063,0,0").encode(), r"line 4 has 3 comma-separated fields, expected 2"),
+    (GOOD_FILE.replace("156063,0", "156063,0.0").encode(),
+     r"line 4: Sentiment '0.0' is not a whole number \(Kaggle wants a class"),
+    (GOOD_FILE.replace("156063,0", "156063,five").encode(), r"line 4: Sentiment 'five' is not a whole number"),
+    (GOOD_FILE.replace("156063,0", "156063,99999999999999999999").encode(),
+     r"line 4: Sentiment 99999999999999999999 is far too large"),
+    (GOOD_FILE.replace("156063,0", "156063,5").encode(), r"line 4 has 5"),
+    (GOOD_FILE.replace("156063,0", "156063,-1").encode(), r"line 4 has -1"),
+    (GOOD_FILE.replace("156063", "1").encode(), r"PhraseId 1 \(line 4\) is not a test phrase"),
+    (GOOD_FILE.replace("156063", "156062").encode(), r"PhraseId 156062 appears more than once \(line 3 and line 4\)"),
+    (GOOD_FILE.replace("156062,3\n156063,0", "156063,0\n156062,3").encode(),
+     r"not in the test file's order: line 3 has 156063"),
+    (b"PK\x03\x04 a zipped submission", r"is a zip archive"),
+], ids=["empty", "cut-after-the-comma", "cut-mid-line", "cut-at-a-line", "utf-16", "latin-1", "header", "semicolons",
+        "fields", "float", "word", "huge", "label-5", "label-negative", "unknown-id", "duplicate", "order", "zip"])
+def test_read_submission_names_the_file_and_the_editor_line(tmp_path, test_table, data, message):
+    path = tmp_path / "submission.csv"
+    path.write_bytes(data)
+    with pytest.raises(SubmissionError, match=message) as caught:
+        read_submission(path, test_table)
+    assert str(caught.value).startswith(str(path)) and "write_submission" in str(caught.value)
+
+
+def test_read_submission_accepts_windows_line_ends_a_bom_and_a_last_blank_line(tmp_path, test_table):
+    path = tmp_path / "submission.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD_FILE.replace("\n", "\r\n").encode() + b"\r\n")
+    assert read_submission(path, test_table).equals(good(test_table))
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(SubmissionError, match="folder.csv is a folder"):
+        read_submission(tmp_path / "folder.csv", test_table)
+
+
+def test_a_submission_that_does_not_read_back_never_replaces_the_old_one(tmp_path, test_table, monkeypatch):
+    from course_utils import submission as module
+
+    path = write_submission(good(test_table), tmp_path / "submission.csv", test_table)
+    before = path.read_bytes()
+    monkeypatch.setattr(module, "submission_text", lambda frame: GOOD_FILE.replace("156063,0", "156063,0,"))
+    with pytest.raises(SubmissionError, match=r"submission.csv, line 4 has 3 comma-separated fields"):
+        write_submission(good(test_table).assign(Sentiment=[1, 1, 1, 1]), path, test_table)
+    assert path.read_bytes() == before and list(tmp_path.iterdir()) == [path]
+    monkeypatch.undo()
+    write_submission(good(test_table).assign(Sentiment=[1, 1, 1, 1]), path, test_table)
+    assert path.read_text() == "PhraseId,Sentiment\n156061,1\n156062,1\n156063,1\n156064,1\n"
+    (tmp_path / "taken.csv").mkdir()
+    with pytest.raises(SubmissionError, match=r"could not write .*taken.csv .*is a folder"):
+        write_submission(good(test_table), tmp_path / "taken.csv", test_table)

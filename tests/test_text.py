@@ -58,6 +58,26 @@ def test_clean_2019_table_order_matters():
     assert keys[-1] == r"\s+"
 
 
+def test_clean_2019_scuse_key_never_fires():
+    """The 2019 table's "'scuse" entry comes after "'s", which has already rewritten every "'scuse"."""
+    keys = list(CONTRACTIONS_2019)
+    assert keys.index("'s") < keys.index("'scuse")
+    assert "'scuse me".replace("'scuse", CONTRACTIONS_2019["'scuse"]) == "excuse me"  # alone it would work
+    assert clean_2019("'scuse me") == "iscuse me"                                       # in the table it never does
+    without = {key: value for key, value in CONTRACTIONS_2019.items() if key != "'scuse"}
+
+    def clean_without(text):
+        text = text.lower()
+        for key, replacement in without.items():
+            text = text.replace(key, replacement)
+        return " ".join(text.split())
+
+    rng = np.random.default_rng(14)
+    pieces = ["'scuse", "'s", "'", "s", "cuse", "shan\u2019t", "can't", "n't", " ", "me", ".", "'ll", "'d", "x"]
+    texts = ["".join(rng.choice(pieces, size=rng.integers(1, 9))) for _ in range(3000)]
+    assert all(clean_2019(text) == clean_without(text) for text in texts)
+
+
 # ------------------------------------------------------------------------------------ clean
 
 
@@ -167,6 +187,69 @@ def test_vectoriser_errors_say_what_to_do(tmp_path):
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(ValueError, match="not a vectoriser"):
         Vectoriser.load(tmp_path / "x.json")
+
+
+def _saved(tmp_path):
+    v = Vectoriser(num_words=5, cleaner="clean").fit(["b a c", "c a", "d c"])
+    return v, v.save(tmp_path / "vectoriser.json")
+
+
+def _edit(text, **changes):
+    import json
+
+    data = json.loads(text)
+    data.update(changes)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda text: "", r"is empty: it should hold JSON"),
+    (lambda text: text[: len(text) // 2], r"line 1, column \d+: the file ends in the middle of its JSON: it was cut"),
+    (lambda text: text.replace('"a"', '"\u00e9"').encode("latin-1"),
+     r"line 1, column \d+: the byte 0xE9 is not UTF-8"),
+    (lambda text: "[1, 2]", r"this is not a vectoriser saved by"),
+    (lambda text: _edit(text, maxlen="long"), r"maxlen is 'long', not a whole number"),
+    (lambda text: _edit(text, num_words=0), r"num_words is 0"),
+    (lambda text: _edit(text, cleaner="shout"), r"the cleaner 'shout' is not one of"),
+    (lambda text: _edit(text, word_counts=[["a", 2], ["b"]]),
+     r"entry 2 of word_counts is \['b'\], not a \[word, count\] pair"),
+    (lambda text: _edit(text, word_counts={"a": 2}), r"word_counts is not a list"),
+    (lambda text: _edit(text, word_counts=[["a", 2], ["a", 1]]), r"a word appears twice"),
+    (lambda text: _edit(text, lower="yes"), r"lower true or false"),
+    (lambda text: text.replace('"maxlen"', '"max_len"'), r"lacks maxlen"),
+], ids=["empty", "cut-off", "latin-1", "a-list", "maxlen", "num-words", "cleaner", "pair", "dict", "twice", "lower",
+        "renamed-key"])
+def test_vectoriser_load_names_the_file_and_says_what_to_do(tmp_path, damage, message):
+    from course_utils.files import FileFormatError
+
+    _, path = _saved(tmp_path)
+    damaged = damage(path.read_text(encoding="utf-8"))
+    path.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode("utf-8"))
+    with pytest.raises(FileFormatError, match=message) as caught:
+        Vectoriser.load(path)
+    assert str(caught.value).startswith(str(path)) and "vectoriser.save(path)" in str(caught.value)
+
+
+def test_vectoriser_load_of_a_missing_file_or_a_folder(tmp_path):
+    from course_utils.files import FileFormatError
+
+    with pytest.raises(FileFormatError, match=r"nope.json does not exist"):
+        Vectoriser.load(tmp_path / "nope.json")
+    with pytest.raises(FileFormatError, match=r"is a folder"):
+        Vectoriser.load(tmp_path)
+
+
+def test_a_vectoriser_save_that_does_not_load_back_keeps_the_old_file(tmp_path, monkeypatch):
+    v, path = _saved(tmp_path)
+    before = path.read_bytes()
+    other = Vectoriser(cleaner="none").fit(["x y z"])
+    monkeypatch.setattr(Vectoriser, "to_json", lambda self: before.decode("utf-8")[:-9])  # a save cut short
+    with pytest.raises(Exception, match="cut off"):
+        other.save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["vectoriser.json"]
+    other.save(path)
+    assert Vectoriser.load(path).word_index == other.word_index
 
 
 # ------------------------------------------------------------------------------------ against Keras

@@ -52,7 +52,8 @@ def tiny_model(seed: int = 0):
     import keras
 
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(3, activation="softmax")])
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(3, activation="softmax")])
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -113,3 +114,65 @@ def test_a_resumable_run_continues_after_an_interruption_and_is_kept_when_done(t
 
     with pytest.raises(ValueError, match="other settings"):
         training.fit_resumable(tiny_model(), x, y=y, batch_size=32, folder=folder, epochs=4, progress=False)
+
+
+# ------------------------------------------------------------------ faults a hostile reader found
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"settings": {"epochs": 4}, "epochs": [{"epoch": 0, "seconds": 1.0, "loss"',
+     r"line 1, column \d+: the file ends in the middle"),
+    ("", r"is empty"),
+    ('{"settings": {"epochs": 4},\n "epochs": [{"epoch": 0, "seconds": 1.0}]]}',
+     r"line 2, column 42: this is not valid JSON"),
+    ('[1, 2]', r"the file holds no JSON object"),
+    ('{"epochs": [{"epoch": "0", "seconds": 1.0}]}', r"entry 1 of 'epochs'"),
+    ('{"epochs": [{"seconds": 1.0}]}', r"entry 1 of 'epochs'"),
+    ('{"epochs": {"0": 1}}', r"'epochs' is not a list"),
+    ('{"complete": "yes"}', r"'complete' true or false"),
+], ids=["cut-off", "empty", "extra-bracket", "a-list", "epoch-text", "no-epoch", "epochs-dict", "complete"])
+def test_a_damaged_history_is_named_with_its_line_and_what_to_do(tmp_path, text, message):
+    from course_utils import training
+    from course_utils.files import FileFormatError
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "history.json").write_text(text)
+    x, y = DATA
+    with pytest.raises(FileFormatError, match=message) as caught:
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    message = str(caught.value)
+    assert message.startswith(str(folder / "history.json")) and f"Delete the folder {folder}" in message
+
+
+def test_the_final_weights_and_history_are_saved_together_or_not_at_all(tmp_path, monkeypatch):
+    import h5py
+
+    from course_utils import training
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    history = ('{"settings": {"epochs": 1, "batch_size": 16}, "complete": false, '
+               '"epochs": [{"epoch": 0, "seconds": 1.0, "loss": NaN}]}')
+    (folder / "history.json").write_text(history)
+    (folder / ".final.part.weights.h5").write_bytes(b"left by an older version, killed")
+    record = {**json.loads(history), "complete": True}
+    model = tiny_model()
+
+    def cut_short(self, filepath, *args, **kwargs):
+        with h5py.File(filepath, "w"):
+            pass  # an HDF5 file with no weights in it
+
+    monkeypatch.setattr(type(model), "save_weights", cut_short)
+    with pytest.raises(OSError, match="do not read back"):
+        training._save_final(model, folder, record)
+    monkeypatch.undo()
+    assert sorted(p.name for p in folder.iterdir()) == ["history.json"]
+    assert (folder / "history.json").read_text() == history
+    training._save_final(model, folder, record)  # a NaN loss reads back equal to itself
+    assert sorted(p.name for p in folder.iterdir()) == ["final.weights.h5", "history.json"]
+    assert training._read_history(folder)["complete"] is True
+    (folder / "final.weights.h5").write_bytes(b"\x89HDF damaged")
+    with pytest.raises(Exception, match=r"final.weights.h5 cannot be loaded into this model .*Delete the folder"):
+        x, y = DATA
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=1, progress=False)
