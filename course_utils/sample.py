@@ -49,6 +49,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_utils.files import FileSet, read_text_lines, sha256_of
+
 DEFAULT_SEED = 2019
 # Sentences per split. Sized so that train holds about 6,600 distinct phrases: enough for an
 # LSTM to learn negation in quick mode, small enough to commit (~180 KB) and train in seconds.
@@ -1055,30 +1057,29 @@ def generate_treebank(n_sentences: int, seed: int) -> list[str]:
 # Files
 # --------------------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_sample(directory: Path, seed: int = DEFAULT_SEED) -> dict[str, str]:
-    """Write ``train.txt``, ``dev.txt``, ``test.txt`` and ``SHA256SUMS`` into ``directory``.
+    """Write ``train.txt``, ``dev.txt``, ``test.txt`` and ``SHA256SUMS`` into ``directory``, as one set.
 
     The splits are consecutive slices of *one* :func:`generate_treebank` list, so no sentence
     can appear in two splits. Files are written as bytes (UTF-8, ``\\n`` endings) so that the
-    checksums are the same on Windows. Returns ``{filename: sha256}``.
+    checksums are the same on Windows. The four files replace the old ones together, after the
+    new set passes :func:`verify_sample`, or not at all. Returns ``{filename: sha256}``.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     lines = generate_treebank(sum(SPLITS.values()), seed)
     sums: dict[str, str] = {}
-    start = 0
-    for split, count in SPLITS.items():
-        name = f"{split}.txt"
-        data = "".join(line + "\n" for line in lines[start:start + count]).encode("utf-8")
-        (directory / name).write_bytes(data)
-        sums[name] = hashlib.sha256(data).hexdigest()
-        start += count
-    listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
-    (directory / CHECKSUM_FILE).write_bytes(listing.encode("utf-8"))
+    with FileSet() as staged:
+        start = 0
+        temporaries = {}
+        for split, count in SPLITS.items():
+            name = f"{split}.txt"
+            data = "".join(line + "\n" for line in lines[start:start + count]).encode("utf-8")
+            temporaries[name] = staged.stage(directory / name, data)
+            sums[name] = hashlib.sha256(data).hexdigest()
+            start += count
+        listing = "".join(f"{sums[name]}  {name}\n" for name in sorted(sums))
+        temporaries[CHECKSUM_FILE] = staged.stage(directory / CHECKSUM_FILE, listing)
+        _verify(temporaries, shown=directory)
     return sums
 
 
@@ -1089,12 +1090,17 @@ def verify_sample(directory: Path) -> None:
     so a mismatch stops it, naming the file and the command that rewrites it.
     """
     directory = Path(directory)
+    _verify({name: directory / name for name in [*(f"{split}.txt" for split in SPLITS), CHECKSUM_FILE]}, directory)
+
+
+def _verify(paths: dict[str, Path], shown: Path) -> None:
+    """The check behind :func:`verify_sample`, on ``paths`` (file name -> where it is now; temporaries while writing)."""
     fix = "Run `python -m course_utils.sample` to regenerate it (or restore it with git)."
-    listing_path = directory / CHECKSUM_FILE
-    if not listing_path.is_file():
+    listing_path = shown / CHECKSUM_FILE
+    if not paths[CHECKSUM_FILE].is_file():
         raise ValueError(f"{listing_path} is missing. {fix}")
     expected: dict[str, str] = {}
-    for number, line in enumerate(listing_path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text_lines(paths[CHECKSUM_FILE], ValueError, fix=fix, shown=listing_path), 1):
         if not line.strip():
             continue
         digest, sep, name = line.partition("  ")
@@ -1103,13 +1109,12 @@ def verify_sample(directory: Path) -> None:
         expected[name] = digest
     for split in SPLITS:
         name = f"{split}.txt"
-        path = directory / name
         if name not in expected:
             raise ValueError(f"{listing_path} has no checksum for {name}. {fix}")
-        if not path.is_file():
-            raise ValueError(f"{path} is missing. {fix}")
-        if _sha256(path) != expected[name]:
-            raise ValueError(f"{path} does not match its checksum in {CHECKSUM_FILE}: the file was changed. {fix}")
+        if not paths[name].is_file():
+            raise ValueError(f"{shown / name} is missing. {fix}")
+        if sha256_of(paths[name]) != expected[name]:
+            raise ValueError(f"{shown / name} does not match its checksum in {CHECKSUM_FILE}: the file was changed. {fix}")
 
 
 def _main(argv: Sequence[str] | None = None) -> None:

@@ -338,3 +338,26 @@ def test_phrase_labels_look_like_the_real_ones(trees: list[T]) -> None:
     assert ranked[0] == 2, counts
     assert set(ranked[-2:]) == {0, 4}, counts
     assert 0.38 <= counts[2] / len(phrases) <= 0.6, counts
+
+
+def test_a_checksum_list_that_is_not_utf8_is_named_with_its_line(written: tuple[Path, dict[str, str]],
+                                                                  tmp_path: Path) -> None:
+    for path in written[0].iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    listing = (tmp_path / "SHA256SUMS").read_bytes()
+    (tmp_path / "SHA256SUMS").write_bytes(listing + "caf\xe9  extra.txt\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"SHA256SUMS.*line 4") as error:
+        sample.verify_sample(tmp_path)
+    assert "python -m course_utils.sample" in str(error.value)
+
+
+def test_a_failed_write_keeps_the_old_sample_and_leaves_no_temporary(written: tuple[Path, dict[str, str]],
+                                                                      tmp_path: Path, monkeypatch) -> None:
+    for path in written[0].iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+
+    monkeypatch.setattr(sample, "sha256_of", lambda path: "0" * 64)  # the staged set fails its check
+    with pytest.raises(ValueError, match="does not match its checksum"):
+        sample.write_sample(tmp_path, seed=sample.DEFAULT_SEED + 1)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
