@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from course_utils.data import prepare_sst, read_phrase_table
-from course_utils.download import DownloadError, download, extract_members
+from course_utils.data.download import DownloadError, download, extract_members
 
 PAYLOAD = b"the right bytes " * 1000
 PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -254,7 +254,7 @@ def test_a_killed_download_leaves_a_part_file_that_the_next_download_removes(htt
     thread = threading.Thread(target=serve_half, daemon=True)
     thread.start()
     dest = tmp_path / "file.bin"
-    script = (f"from course_utils.download import download; "
+    script = (f"from course_utils.data.download import download; "
               f"download('http://127.0.0.1:{listener.getsockname()[1]}/file', {str(dest)!r}, {PAYLOAD_SHA!r}, "
               "progress=False)")
     child = subprocess.Popen([sys.executable, "-c", script])

@@ -1,6 +1,6 @@
-"""Tests for the synthetic treebank generator (``course_utils.sample``).
+"""Tests for the synthetic treebank generator (``course_utils.data.sample``).
 
-The trees are checked with a small parser of their own, not ``course_utils.treebank``, so a
+The trees are checked with a small parser of their own, not ``course_utils.data.treebank``, so a
 fault in one cannot hide a fault in the other.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import sample
+from course_utils.data import sample
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "data" / "sample"
@@ -204,7 +204,7 @@ def test_verify_passes_then_names_a_corrupted_file(written: tuple[Path, dict[str
     (directory / "dev.txt").write_bytes(bytes(data))
     with pytest.raises(ValueError, match=r"dev\.txt") as error:
         sample.verify_sample(directory)
-    assert "python -m course_utils.sample" in str(error.value)
+    assert "python -m course_utils.data.sample" in str(error.value)
 
 
 @pytest.mark.parametrize("missing", ["train.txt", "SHA256SUMS"])
@@ -214,7 +214,7 @@ def test_verify_names_a_missing_file(written: tuple[Path, dict[str, str]], tmp_p
             (tmp_path / path.name).write_bytes(path.read_bytes())
     with pytest.raises(ValueError, match=missing) as error:
         sample.verify_sample(tmp_path)
-    assert "python -m course_utils.sample" in str(error.value)
+    assert "python -m course_utils.data.sample" in str(error.value)
 
 
 def test_committed_sample_is_what_the_generator_writes(written: tuple[Path, dict[str, str]]) -> None:
@@ -222,7 +222,7 @@ def test_committed_sample_is_what_the_generator_writes(written: tuple[Path, dict
         pytest.skip("data/sample has not been generated yet")
     sample.verify_sample(COMMITTED)
     assert (COMMITTED / "SHA256SUMS").read_bytes() == (written[0] / "SHA256SUMS").read_bytes(), (
-        "data/sample is stale: run `python -m course_utils.sample`")
+        "data/sample is stale: run `python -m course_utils.data.sample`")
     size = sum((COMMITTED / name).stat().st_size for name in ("train.txt", "dev.txt", "test.txt"))
     assert size < 300_000
 
@@ -348,7 +348,7 @@ def test_a_checksum_list_that_is_not_utf8_is_named_with_its_line(written: tuple[
     (tmp_path / "SHA256SUMS").write_bytes(listing + "caf\xe9  extra.txt\n".encode("latin-1"))
     with pytest.raises(ValueError, match=r"SHA256SUMS.*line 4") as error:
         sample.verify_sample(tmp_path)
-    assert "python -m course_utils.sample" in str(error.value)
+    assert "python -m course_utils.data.sample" in str(error.value)
 
 
 def test_a_failed_write_keeps_the_old_sample_and_leaves_no_temporary(written: tuple[Path, dict[str, str]],

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from course_utils.treebank import (
+from course_utils.data.treebank import (
     TEST_COLUMNS,
     TRAIN_COLUMNS,
     TreeFormatError,

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, sample
+from .. import config
 from .download import DownloadError, download, extract_members
-from .files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
+from ..files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
 from .treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
 
 SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
@@ -287,9 +287,11 @@ def load_sst(directory: Path | None = None) -> PhraseData:
 
 def load_sample(directory: Path | None = None) -> PhraseData:
     """The committed synthetic sample, checked against its checksums, built like the real trees."""
+    from .sample import verify_sample  # the 1,100-line generator, imported only when the sample is used
+
     directory = Path(directory or config.SAMPLE_DIR)
     try:
-        sample.verify_sample(directory)
+        verify_sample(directory)
     except ValueError as error:
         raise DataFileError(str(error)) from None
     train, test = build_tables_from_files(directory / "train.txt", [directory / "dev.txt", directory / "test.txt"])
@@ -346,6 +348,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Why: {reason}.")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

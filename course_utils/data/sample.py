@@ -37,7 +37,7 @@ The numbers a model reaches on this sample say nothing about the real data.
 
 Everything comes from one :class:`random.Random`, and the code never iterates over a set or
 a hash-ordered structure, so a seed gives byte-identical files on every platform.
-Run ``python -m course_utils.sample`` to (re)write ``data/sample/``.
+Run ``python -m course_utils.data.sample`` to (re)write ``data/sample/``.
 """
 from __future__ import annotations
 
@@ -1095,7 +1095,7 @@ def verify_sample(directory: Path) -> None:
 
 def _verify(paths: dict[str, Path], shown: Path) -> None:
     """The check behind :func:`verify_sample`, on ``paths`` (file name -> where it is now; temporaries while writing)."""
-    fix = "Run `python -m course_utils.sample` to regenerate it (or restore it with git)."
+    fix = "Run `python -m course_utils.data.sample` to regenerate it (or restore it with git)."
     listing_path = shown / CHECKSUM_FILE
     if not paths[CHECKSUM_FILE].is_file():
         raise ValueError(f"{listing_path} is missing. {fix}")
@@ -1118,8 +1118,8 @@ def _verify(paths: dict[str, Path], shown: Path) -> None:
 
 
 def _main(argv: Sequence[str] | None = None) -> None:
-    repo = Path(__file__).resolve().parents[1]
-    parser = argparse.ArgumentParser(prog="python -m course_utils.sample",
+    repo = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(prog="python -m course_utils.data.sample",
                                      description="Write the course's synthetic sentiment treebank sample.")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--out", type=Path, default=repo / "data" / "sample",
