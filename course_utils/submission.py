@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from .files import location, read_text_lines, write_atomically
+from .labels import N_CLASSES
 
 __all__ = ["COLUMNS", "N_CLASSES", "SubmissionError", "make_submission", "read_submission", "submission_text",
            "validate_submission", "write_submission"]
 
 COLUMNS = ["PhraseId", "Sentiment"]
-N_CLASSES = 5
 
 
 class SubmissionError(ValueError):

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from .download import DownloadError, download, extract_members
 from ..files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
+from ..labels import LABELS  # noqa: F401  (re-exported: notebooks import it from here)
+from .download import DownloadError, download, extract_members
 from .treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
 
 SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
@@ -36,7 +37,6 @@ SST_MEMBERS = {
     "trees/dev.txt": ("dev.txt", "0e9336aed6e4730e19f58d00a77b3f0297efdb755f7b5e598c98a05e3f97ea40"),
     "trees/test.txt": ("test.txt", "6e54806dee95cf80cd918e7dfb3f6770f6df24bf826f289a4d1f709e1c8f6761"),
 }
-LABELS = {0: "negative", 1: "somewhat negative", 2: "neutral", 3: "somewhat positive", 4: "positive"}
 REAL_DATA_HELP = (
     "To use the real data, either put Kaggle's train.tsv and test.tsv in data/kaggle/ (or set COURSE_DATA_DIR), "
     "or run `python -m course_utils.data prepare` with network access to build them from the Stanford "

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 
-from course_utils.data import LABELS
+from course_utils.labels import LABELS
 
 #: One colour per class, from negative (red) through neutral (grey) to positive (green).
 COLOURS = ("#b2182b", "#ef8a62", "#9e9e9e", "#67a9cf", "#1a9850")
