@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 
 from .exercises import Exercise, QuestionExercise
+from .tools.conventions import CHECK_LINE
 
-CHECK_LINE = re.compile(r"^ex(\d+)\.check\(\)", flags=re.MULTILINE)
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_")
 # A check's message starts with its outcome (``exercises.Outcome``): "Correct — ...".
 CORRECT = re.compile(r"^Correct — ", flags=re.MULTILINE)

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CHECKED = "nbval-check-output"
+from course_utils.tools.conventions import CHECKED_TAG
 
 
 def refresh(path: Path, execute: bool = True) -> None:
@@ -27,7 +27,7 @@ def refresh(path: Path, execute: bool = True) -> None:
         if cell.cell_type != "code":
             continue
         # nbval refuses a stored output without an execution count, so checked cells keep theirs.
-        if CHECKED not in cell.metadata.get("tags", []):
+        if CHECKED_TAG not in cell.metadata.get("tags", []):
             cell.execution_count = None
             cell.outputs = []
         cell.metadata.pop("execution", None)

@@ -38,11 +38,10 @@ from course_utils.exercises import (
     ValueExercise,
 )
 from course_utils.exercises.feedback import _short as shown  # how the checker prints a value
+from course_utils.tools.conventions import MIN_MISTAKES
 
 __all__ = ["assert_exercise", "assert_blank_then_correct", "assert_reveals_nothing", "MIN_MISTAKES"]
 
-MIN_MISTAKES = 2
-"""How many typical mistakes each exercise's test must show failing (the course's rule)."""
 
 Mistake = tuple[Any, "str | Sequence[str]"]
 

@@ -29,14 +29,13 @@ import nbformat
 import pytest
 
 from course_utils.exercises import Exercise, QuestionExercise
+from course_utils.tools.conventions import CHECK_LINE, MIN_MISTAKES
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 LESSON_MODULES = sorted((REPO / "course_utils" / "lessons").glob("l[0-9][0-9].py"))
-CHECK_LINE = re.compile(r"^\s*ex(\d+)\.check\(\)\s*(?:#.*)?$", re.M)
 LESSON_MODULE = re.compile(r"^course_utils\.lessons\.l(\d\d)$")
 HELPER = "assert_exercise"
-MIN_MISTAKES = 2
 
 
 def python_source(cell_source: str) -> str:

@@ -30,11 +30,12 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
+from course_utils.tools.conventions import CHECK_LINE, CHECKED_TAG, HINT_LINE, SOLUTION_LINE
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
-CHECKED_TAG = "nbval-check-output"
 NAME = re.compile(r"^(?P<number>\d{2})_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 TITLE = re.compile(r"^# (?P<number>\d{2}) · (?P<title>\S.*)$")
 BADGE_IMAGE = "https://mybinder.org/badge_logo.svg"
@@ -47,9 +48,6 @@ MIN_REVIEW_QUESTIONS = 2
 IMAGE_TYPES = ("image/", "application/pdf")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LOCAL_PATH = re.compile(r"(/home/|/Users/|/work/|/tmp/|/root/|[A-Za-z]:\\\\)")
-CHECK_LINE = re.compile(r"^\s*ex(\d+)\.check\(\)\s*(?:#.*)?$")
-HINT_LINE = re.compile(r"^\s*#\s*ex(\d+)\.hint\(\)\s*$")
-SOLUTION_LINE = re.compile(r"^\s*#\s*ex(\d+)\.solution\(\)\s*$")
 LIVE_REVEAL = re.compile(r"\bex(\d+)\.(hint|solution|load_solution)\(")
 ANY_EXERCISE = re.compile(r"\bex(\d+)\.(?:check|hint|solution|load_solution)\(")
 
