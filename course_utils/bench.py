@@ -39,7 +39,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -172,9 +171,8 @@ def machine() -> str:
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory in MiB (Linux reports kB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    """This process's peak resident memory in MiB."""
+    return resources.peak_bytes() / 2**20
 
 
 # ------------------------------------------------------------------------------------- the worker

@@ -236,6 +236,19 @@ def has_avx512(cpuinfo: Path = CPUINFO) -> bool | None:
     return None if flags is None else "avx512f" in flags.split()
 
 
+def peak_bytes() -> int:
+    """This process's peak resident memory in bytes (``ru_maxrss``: Linux reports kB, macOS bytes).
+
+    It counts the pages of TensorFlow's shared libraries the process has touched (about 640 MiB),
+    which is why a notebook that imports TensorFlow never reports less than that.
+    """
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
 def resident_mib() -> float | None:
     """This process's resident memory now, in MiB (``VmRSS``); None where ``/proc`` has no such line."""
     try:

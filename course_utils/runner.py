@@ -30,8 +30,8 @@ from pathlib import Path
 from . import config, resources
 
 NOTEBOOK_DIR = config.REPO_ROOT / "notebooks"
-# Asked of the kernel after the last cell: its own peak resident memory (kB on Linux, bytes on macOS).
-PEAK_PROBE = "import resource, sys\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == 'darwin' else 1024))"
+# Asked of the kernel after the last cell: its own peak resident memory, in bytes.
+PEAK_PROBE = "from course_utils.resources import peak_bytes\nprint(peak_bytes())"
 
 
 @dataclass

@@ -223,3 +223,14 @@ def test_resident_mib_reads_this_process():
         assert value is not None and 10 < value < 100_000
     else:
         assert value is None
+
+
+def test_peak_bytes_grows_with_what_the_process_touched():
+    before = resources.peak_bytes()
+    now = resources.resident_mib()
+    # The peak only moves once the process is above its earlier high-water mark: go 100 MiB past it.
+    size = int(before - (now or 0) * 2**20) + 150 * 2**20 if now is not None else 400 * 2**20
+    block = bytearray(size)
+    block[:: 4096] = b"x" * len(block[:: 4096])  # touch every page
+    assert resources.peak_bytes() >= before + 100 * 2**20
+    assert resources.resident_mib() is None or resources.peak_bytes() / 2**20 >= resources.resident_mib() - 1
