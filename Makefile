@@ -40,13 +40,13 @@ test: install
 	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider $(PYTEST_FLAGS)
 
 course: install
-	$(BIN)/python -m course_utils.runner $(if $(CPUS),--cpus $(CPUS))
+	$(BIN)/python -m course_utils.tools.runner $(if $(CPUS),--cpus $(CPUS))
 
 solutions: install
-	$(BIN)/python -m course_utils.runner --solved $(if $(CPUS),--cpus $(CPUS))
+	$(BIN)/python -m course_utils.tools.runner --solved $(if $(CPUS),--cpus $(CPUS))
 
 bench: install
-	$(BIN)/python -m course_utils.bench
+	$(BIN)/python -m course_utils.tools.bench
 
 clean:
 	rm -rf build .pytest_cache

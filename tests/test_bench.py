@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from course_utils import bench
-from course_utils.bench import Result
+from course_utils.tools import bench
+from course_utils.tools.bench import Result
 
 
 def result(name, seconds, accuracy, peak=900.0, pinned=False, cpus=2.0):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils import solutions
+from course_utils.tools import solutions
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_inside_the_lstm.ipynb"
 CHECKED = "nbval-check-output"

@@ -8,7 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from course_utils import resources, runner
+from course_utils import resources
+from course_utils.tools import runner
 
 
 def make_notebook(path, *sources):
@@ -44,9 +45,9 @@ def test_notebooks_are_found_in_course_order(tmp_path):
 
 
 def run_runner(*args, build):
-    """``python -m course_utils.runner`` in its own process: ``--cpus`` changes the affinity of the process it runs in."""
+    """``python -m course_utils.tools.runner`` in its own process: ``--cpus`` changes the affinity of the process it runs in."""
     env = {**os.environ, "COURSE_BUILD_DIR": str(build)}
-    return subprocess.run([sys.executable, "-m", "course_utils.runner", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "course_utils.tools.runner", *args], capture_output=True, text=True,
                           timeout=300, env=env)
 
 
@@ -115,7 +116,7 @@ def test_pin_cpus_narrows_every_thread_and_what_it_starts():
     """In a child process (pinning is for good); a thread that existed before is narrowed too, and its children."""
     code = (
         "import os, subprocess, sys, threading\n"
-        "from course_utils import runner\n"
+        "from course_utils.tools import runner\n"
         "first = min(os.sched_getaffinity(0))\n"
         "go, seen = threading.Event(), []\n"
         "def later():\n"

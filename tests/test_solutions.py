@@ -11,7 +11,7 @@ import textwrap
 import nbformat
 import pytest
 
-from course_utils import runner, solutions
+from course_utils.tools import runner, solutions
 from course_utils.exercises import QuestionExercise, ValueExercise
 
 NOTEBOOKS = runner.course_notebooks()

@@ -6,7 +6,7 @@ One line per notebook reports the wall time and the kernel's peak memory, which 
 know a notebook fits Binder's 2 GB.
 
 ``--solved`` (``make solutions``) runs each notebook with every exercise answered by its
-reference solution instead (:mod:`course_utils.solutions`), writes those copies to
+reference solution instead (:mod:`course_utils.tools.solutions`), writes those copies to
 ``build/solutions/`` (an answer key for instructors) and fails a notebook whose solved exercise
 does not check as Correct.
 
@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config, resources
+from course_utils import config, resources
 
 NOTEBOOK_DIR = config.REPO_ROOT / "notebooks"
 # Asked of the kernel after the last cell: its own peak resident memory, in bytes.
@@ -146,7 +146,7 @@ def machine_line(pinned: int | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.runner", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tools.runner", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="run only notebooks whose file name contains one of these")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: no limit)")
     parser.add_argument("--solved", action="store_true",

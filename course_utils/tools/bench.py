@@ -1,7 +1,7 @@
 """``make bench``: train the 2019 configuration and the course's ones on the real data, in one run,
 and print what each costs and scores, on all the CPUs and pinned to one.
 
-Every configuration trains in its own Python process (``python -m course_utils.bench --worker
+Every configuration trains in its own Python process (``python -m course_utils.tools.bench --worker
 NAME``), so its peak memory is its own and no configuration warms caches for another. All of
 them use the same data: Kaggle's training phrases, 10% of the *sentences* held out
 (:func:`course_utils.validation.split_by_sentence`), the 2019 vectoriser fitted on the rest.
@@ -374,13 +374,13 @@ def report(results: list[Result], machine_line: str, command: str, when: str) ->
 
 
 def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, out: Path) -> list[str]:
-    command = [sys.executable, "-m", "course_utils.bench", "--worker", name, "--fraction", str(fraction), "--json", str(out)]
+    command = [sys.executable, "-m", "course_utils.tools.bench", "--worker", name, "--fraction", str(fraction), "--json", str(out)]
     command += (["--epochs", str(epochs)] if epochs else []) + (["--worker-cpus", str(cpus)] if cpus else [])
     return command
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, from {', '.join(CONFIGS)}")
     parser.add_argument("--fraction", type=float, default=1.0, help="share of the sentences to use (a quick trial: 0.1)")
     parser.add_argument("--epochs", type=int, default=None, help="override every configuration's epochs")
@@ -420,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: configuration {name} failed (exit status {done.returncode})", file=sys.stderr)
                 return 1
             results.append(Result(**json.loads(path.read_text())))
-    shown = "python -m course_utils.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    shown = "python -m course_utils.tools.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(results, machine_line, shown, when)
     out = args.out or course_config.build_dir() / "bench.md"

@@ -3,7 +3,7 @@
 A notebook must run top to bottom both as a learner first opens it (exercises blank, the reference
 answers standing in) and as a learner finishes it (every exercise answered). The blank run is what
 nbval and ``make course`` do; this module makes the finished one, for
-``python -m course_utils.runner --solved`` (``make solutions``), which also gives instructors an
+``python -m course_utils.tools.runner --solved`` (``make solutions``), which also gives instructors an
 answer key under ``build/solutions/``.
 
 An exercise cell is recognised by its ``exN.check()`` line. What lies between its ``# Exercise N``
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-from .exercises import Exercise, QuestionExercise
-from .tools.conventions import CHECK_LINE
+from course_utils.exercises import Exercise, QuestionExercise
+from course_utils.tools.conventions import CHECK_LINE
 
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_")
 # A check's message starts with its outcome (``exercises.Outcome``): "Correct — ...".
