@@ -1,1 +1,19 @@
-"""Helpers for the LSTM course notebooks."""
+"""Helpers for the LSTM course notebooks, grouped by who uses them.
+
+**Learners** (imported by the notebooks; each helper is first written inline in the notebook that teaches it):
+
+- every notebook: ``config`` (``config.setup``: mode, thread pools, seeds; ``config.pick``), ``training`` (``EpochLog``,
+  ``fit``, ``fit_resumable``), ``lessons.lNN`` (the exercises of notebook NN)
+- 00: ``environment`` (the environment check), ``data`` (``load_phrases``), ``labels``
+- 01 to 03: ``routine`` (the workout rules and datasets), ``diagrams`` and ``cell_diagrams`` (the pictures),
+  ``memory`` (02's coach's-note data and callbacks), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
+- 04 to 06: ``text`` (cleaning, ``Vectoriser``, padding), ``batching`` (sorted batches, prefix packs),
+  ``sentiment_models``, ``evaluation``, ``submission``, ``validation``, ``baselines``, ``threads`` and ``resources``
+  (what the kernel may use), ``files`` (writes that never leave a half-written file), ``widgets.playground``
+
+**Data internals** (no notebook imports them): ``data.treebank`` (trees to phrase tables), ``data.download``,
+``data.sample`` (the generator of the committed synthetic sample).
+
+**Maintainers**: ``exercises`` (the checker framework behind ``lessons``), ``tools`` (``runner``: ``make course``;
+``solutions``; ``bench``: ``make bench``; ``conventions``: the notebook rules the tests enforce).
+"""
