@@ -19,18 +19,22 @@ COLOURS = {"input": "#dbe9f6", "cell": "#fde3c8", "output": "#d9f0d3"}
 _STEP = 1.9  # horizontal distance between two days
 _ROWS = {"input": 0.0, "cell": 1.35, "output": 2.7}
 _BOX_W, _BOX_H = 1.35, 0.62
+_FIRST_ARROW = 0.85  # long enough for a label such as "h₀ = 0" above it
 
 
 def draw_unrolled_rnn(inputs: Sequence[str], outputs: Sequence[str], *, cell: str = "RNN",
-                      state: str = "h", initial_state: str = "h₀", rolled: bool = True,
+                      state: str = "h", initial_state: str = "h₀ = 0", rolled: bool = True,
                       title: str | None = None, ax: Axes | None = None) -> Figure:
     """Draw a recurrent network unrolled over ``len(inputs)`` steps and return the figure.
 
     ``inputs`` and ``outputs`` label the boxes below and above each copy of the cell (use
     ``"\\n"`` for two-line labels); ``state`` names the arrows that carry the state from one
     step to the next (``h₁``, ``h₂``, ...), and ``initial_state`` the arrow into the first
-    step. With ``rolled=True`` the compact, looped form is drawn on the left, so the learner
-    sees that both pictures are the same network. Pass ``ax`` to draw into existing axes;
+    step. Its default, ``"h₀ = 0"``, is what Keras's recurrent layers do unless given an
+    ``initial_state``: every sequence starts from a state of zeros, so anything the first step
+    must know (where the week starts, say) has to come in with the first input. With
+    ``rolled=True`` the compact, looped form is drawn on the left, so the learner sees that both
+    pictures are the same network. Pass ``ax`` to draw into existing axes;
     without it a new pyplot figure is made, which Jupyter shows at the end of the cell.
     """
     if len(inputs) != len(outputs):
@@ -44,8 +48,8 @@ def draw_unrolled_rnn(inputs: Sequence[str], outputs: Sequence[str], *, cell: st
     first = 0.0
     if rolled:
         _draw_rolled(ax, x=-2.9, cell=cell, state=state)
-        ax.text(-1.25, _ROWS["cell"], "=", ha="center", va="center", fontsize=20)
-        first = 0.35
+        ax.text(-1.0, _ROWS["cell"], "=", ha="center", va="center", fontsize=20)
+        first = 0.75
     for step, (given, produced) in enumerate(zip(inputs, outputs)):
         x = first + _STEP * step
         _box(ax, x, _ROWS["input"], given, "input")
@@ -53,12 +57,12 @@ def draw_unrolled_rnn(inputs: Sequence[str], outputs: Sequence[str], *, cell: st
         _box(ax, x, _ROWS["output"], produced, "output")
         _arrow(ax, (x, _ROWS["input"] + _BOX_H / 2), (x, _ROWS["cell"] - _BOX_H / 2))
         _arrow(ax, (x, _ROWS["cell"] + _BOX_H / 2), (x, _ROWS["output"] - _BOX_H / 2))
-        start = x - _STEP + _BOX_W / 2 if step else x - _BOX_W / 2 - 0.55
+        start = x - _STEP + _BOX_W / 2 if step else x - _BOX_W / 2 - _FIRST_ARROW
         _arrow(ax, (start, _ROWS["cell"]), (x - _BOX_W / 2, _ROWS["cell"]), colour="#b35900")
         label = initial_state if step == 0 else f"{state}{_subscript(step)}"
         ax.text((start + x - _BOX_W / 2) / 2, _ROWS["cell"] + 0.12, label, ha="center", va="bottom",
                 fontsize=9, color="#b35900")
-    left = -3.8 if rolled else first - _BOX_W / 2 - 0.7
+    left = -3.8 if rolled else first - _BOX_W / 2 - _FIRST_ARROW - 0.15
     ax.set_xlim(left, first + _STEP * (len(inputs) - 1) + _BOX_W / 2 + 0.1)
     ax.set_ylim(_ROWS["input"] - _BOX_H, _ROWS["output"] + _BOX_H)
     ax.set_aspect("equal")
@@ -83,7 +87,8 @@ def _draw_rolled(ax: Axes, x: float, cell: str, state: str) -> None:
 
 
 def _box(ax: Axes, x: float, y: float, text: str, kind: str, bold: bool = False) -> None:
-    ax.add_patch(FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H, boxstyle="round,pad=0.02,rounding_size=0.12",
+    ax.add_patch(FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
+                                boxstyle="round,pad=0.02,rounding_size=0.12",
                                 facecolor=COLOURS[kind], edgecolor="#555555", lw=1.0, gid=kind))
     ax.text(x, y, text, ha="center", va="center", fontsize=9, fontweight="bold" if bold else "normal")
 

@@ -99,7 +99,8 @@ def rest_day_routine(n_days: int, exercise_days: int = 2, start: int = 0, streak
     return days
 
 
-def rest_day_dataset(n_sequences: int, length: int, exercise_days: int = 2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def rest_day_dataset(n_sequences: int, length: int, exercise_days: int = 2,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Sequences for next-day prediction, each starting at a random point of the routine.
 
     ``x[i, t]`` is day t one-hot over :data:`DAYS_WITH_REST`, ``y[i, t]`` the index of day
@@ -109,7 +110,8 @@ def rest_day_dataset(n_sequences: int, length: int, exercise_days: int = 2, seed
     x = np.zeros((n_sequences, length, len(DAYS_WITH_REST)), dtype="float32")
     y = np.zeros((n_sequences, length), dtype="int64")
     for i in range(n_sequences):
-        days = rest_day_routine(length + 1, exercise_days, start=int(rng.integers(0, 3)), streak=int(rng.integers(0, exercise_days + 1)))
+        start, streak = int(rng.integers(0, 3)), int(rng.integers(0, exercise_days + 1))
+        days = rest_day_routine(length + 1, exercise_days, start=start, streak=streak)
         x[i] = one_hot(days[:-1], DAYS_WITH_REST)
         y[i] = [DAYS_WITH_REST.index(day) for day in days[1:]]
     return x, y
