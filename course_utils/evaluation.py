@@ -6,6 +6,10 @@ where each true class goes; precision and recall per class say how far each pred
 be trusted and how much of each class is found. Everything here is plain NumPy, pandas and
 matplotlib, so notebooks 05 and 06 can evaluate any model the same way.
 
+A model's embedding can be inspected the same way: :func:`nearest_words` lists the words whose
+vectors point most nearly the same way as a word's (cosine similarity), :func:`pca_2d` projects a
+few dozen vectors onto the plane that shows most of their spread (notebook 05, section 8).
+
 Conventions: rows of a confusion matrix are the **true** classes, columns the **predicted**
 ones (as in scikit-learn), so ``cm[i, j]`` counts phrases of class ``i`` predicted as ``j``.
 """
@@ -19,8 +23,8 @@ import pandas as pd
 
 from .data import LABELS
 
-__all__ = ["accuracy", "confident_mistakes", "confusion_matrix", "per_class_report", "plot_confusion",
-           "plot_history", "plot_probabilities"]
+__all__ = ["accuracy", "confident_mistakes", "confusion_matrix", "nearest_words", "pca_2d", "per_class_report",
+           "plot_confusion", "plot_history", "plot_probabilities"]
 
 
 def confusion_matrix(y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray,
@@ -85,6 +89,67 @@ def confident_mistakes(texts: Sequence[str] | pd.Series, y_true: Sequence[int] |
         "predicted": [labels.get(int(predicted[i]), int(predicted[i])) for i in order],
         "confidence": confidence[order].round(3),
     }, index=pd.Index(order, name="row"))
+
+
+# ------------------------------------------------------------------------------------- embeddings
+
+
+def nearest_words(weights: np.ndarray, vocabulary: Sequence[str], word: str, k: int = 8) -> list[tuple[str, float]]:
+    """The ``k`` words whose embedding rows have the highest cosine similarity with ``word``'s, closest first.
+
+    ``weights`` is an ``Embedding`` layer's matrix (``layer.get_weights()[0]``) and ``vocabulary`` a
+    :class:`~course_utils.text.Vectoriser`'s (``vocabulary[i - 1]`` is the word of row ``i``). Row 0,
+    the padding, and rows beyond the vocabulary (never used) are left out, and so is ``word`` itself.
+    Cosine similarity compares directions only: 1 for the same direction, 0 for perpendicular, -1
+    for opposite, whatever the rows' lengths. A row of zeros has similarity 0 with everything.
+    """
+    weights = np.asarray(weights)
+    if weights.dtype.kind != "f":
+        weights = weights.astype(np.float64)  # float32 weights stay float32: no 16 MB copy of the 2019 table
+    vocabulary = list(vocabulary)
+    if weights.ndim != 2 or len(weights) < len(vocabulary) + 1:
+        raise ValueError(f"weights must be an embedding matrix with a row for the padding and for each of the "
+                         f"{len(vocabulary):,} words (at least {len(vocabulary) + 1:,} rows), not shape {weights.shape}")
+    try:
+        row = vocabulary.index(word)
+    except ValueError:
+        raise ValueError(f"{word!r} is not among the {len(vocabulary):,} words of the vocabulary (the vectoriser keeps"
+                         " only the most frequent ones, lowercased): pick a word from `vectoriser.vocabulary`") from None
+    rows = weights[1 : len(vocabulary) + 1]
+    norms = np.linalg.norm(rows, axis=1)
+    unit = rows / np.where(norms > 0, norms, 1)[:, None]
+    similarity = unit @ unit[row]
+    similarity[row] = -np.inf  # not the word itself
+    order = np.argsort(-similarity, kind="stable")[: max(0, min(k, len(vocabulary) - 1))]
+    return [(vocabulary[i], float(similarity[i])) for i in order]
+
+
+def pca_2d(vectors: np.ndarray, return_share: bool = False):
+    """Project ``vectors`` (one per row) onto their two principal directions: a ``(n, 2)`` array.
+
+    Principal component analysis by NumPy's singular value decomposition: centre the rows, and the
+    first two right singular vectors are the directions along which the rows spread most. Each
+    direction's sign is fixed (its largest coordinate in the projection is positive), so the same
+    input always gives the same picture. With ``return_share=True`` it also returns the share of
+    the total spread (variance) that each of the two axes keeps: what the picture leaves out is the rest.
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or len(vectors) < 2:
+        raise ValueError(f"pca_2d needs at least two vectors as the rows of a 2-D array, not shape {vectors.shape}")
+    centred = vectors - vectors.mean(axis=0)
+    _, singular, directions = np.linalg.svd(centred, full_matrices=False)
+    points = centred @ directions[:2].T
+    if points.shape[1] < 2:  # a single feature: the second axis is flat
+        points = np.hstack([points, np.zeros((len(points), 2 - points.shape[1]))])
+    flip = np.sign(points[np.abs(points).argmax(axis=0), range(2)])
+    points = points * np.where(flip == 0, 1.0, flip)
+    if not return_share:
+        return points
+    total = float(np.sum(singular**2))
+    share = np.zeros(2)
+    kept = singular[:2] ** 2 / total if total > 0 else np.zeros(min(2, len(singular)))
+    share[: len(kept)] = kept
+    return points, share
 
 
 # ------------------------------------------------------------------------------------- plots

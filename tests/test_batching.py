@@ -140,3 +140,20 @@ def test_predict_sorted_keeps_the_phrase_order():
     predicted = batching.predict_sorted(model, sequences, batch_size=2)
     for sequence, row in zip(sequences, predicted):
         np.testing.assert_allclose(row, model.predict_on_batch(np.array([sequence]))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_a_masked_seed_model_ignores_padding_in_front():
+    """``seed_model(mask_zero=True)``: the answer for a phrase padded to 53 in front is the unpadded answer
+    (notebook 06, section 3.2); without the mask the padding changes it."""
+    import keras
+
+    from course_utils import sentiment_models as models
+    from course_utils.text import pad
+
+    phrase = [[4, 2, 7]]
+    for mask_zero in (True, False):
+        keras.utils.set_random_seed(3)
+        model = models.seed_model(10, embed_dim=4, units=3, hidden=4, recurrent_dropout=0.0, mask_zero=mask_zero)
+        alone = model.predict_on_batch(np.array(phrase, dtype="int32"))
+        padded = model.predict_on_batch(pad(phrase, 53))
+        assert np.allclose(alone, padded, atol=1e-6) == mask_zero
