@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.labels import N_CLASSES
+
 Sequences = Sequence[Sequence[int]]
 
 # The course's batch settings (notebooks 05 and 06 and the bench use them through course_batches
@@ -269,7 +271,7 @@ class _Reads:
         return positions, reads
 
 
-def label_counts(packs: PrefixPacks, labels: Sequence[int] | np.ndarray, classes: int = 5) -> np.ndarray:
+def label_counts(packs: PrefixPacks, labels: Sequence[int] | np.ndarray, classes: int = N_CLASSES) -> np.ndarray:
     """``(n_reads, classes)``: how many phrases of each label every read answers for."""
     labels = np.asarray(labels, dtype=np.int64)
     if len(labels) != packs.n_phrases:
@@ -286,7 +288,7 @@ def prefix_batches(
     labels: Sequence[int] | np.ndarray,
     batch_size: int = 512,
     *,
-    classes: int = 5,
+    classes: int = N_CLASSES,
     max_tokens: int | None = None,
     shuffle: bool = True,
     seed: int = 0,

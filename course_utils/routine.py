@@ -56,28 +56,6 @@ def random_hockey_weeks(n_weeks: int, rng: np.random.Generator) -> np.ndarray:
     return games.reshape(-1)
 
 
-def hockey_dataset(n_weeks: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Windows of one week for a sequence model: inputs and targets, all one-hot.
-
-    Inputs for day t are yesterday's workout (one-hot over :data:`ACTIVITIES`) and today's
-    hockey flag; the target is today's workout. Each week starts from a random yesterday,
-    so the model has to use the state, not the day of the week.
-    Returns ``x`` of shape ``(n_weeks, 7, 4)`` and ``y`` of shape ``(n_weeks, 7, 3)``.
-    """
-    rng = np.random.default_rng(seed)
-    games = random_hockey_weeks(n_weeks, rng).reshape(n_weeks, 7)
-    x = np.zeros((n_weeks, 7, len(ACTIVITIES) + 1), dtype="float32")
-    y = np.zeros((n_weeks, 7, len(ACTIVITIES)), dtype="float32")
-    for week in range(n_weeks):
-        yesterday = ACTIVITIES[rng.integers(0, len(ACTIVITIES))]
-        days = hockey_routine(games[week], yesterday)
-        previous = [yesterday] + days[:-1]
-        x[week, :, : len(ACTIVITIES)] = one_hot(previous, ACTIVITIES)
-        x[week, :, -1] = games[week]
-        y[week] = one_hot(days, ACTIVITIES)
-    return x, y
-
-
 def rest_day_routine(n_days: int, exercise_days: int = 2, start: int = 0, streak: int = 0) -> list[str]:
     """``n_days`` of the routine with a rest day after ``exercise_days`` days of exercise.
 
@@ -131,8 +109,8 @@ def one_hot(days: Sequence[str], vocabulary: Sequence[str] = ACTIVITIES) -> np.n
 def plan_inputs(hockey: Sequence[bool], yesterday: str = "yoga") -> np.ndarray:
     """What a planning model sees: the hockey flags, and yesterday's workout on the first day only.
 
-    Columns are laid out as in :func:`hockey_dataset` (yesterday one-hot over
-    :data:`ACTIVITIES`, then the hockey flag), but the workout columns are zero after the
+    The columns are yesterday's workout one-hot over :data:`ACTIVITIES`, then the hockey flag; the
+    workout columns are zero after the
     first day: to plan a whole week ahead we do not know what we will actually have done, so
     the model has to carry its own plan forward in its state. Shape ``(len(hockey), 4)``.
     """

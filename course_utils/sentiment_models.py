@@ -20,11 +20,12 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from course_utils.labels import N_CLASSES
+
 VOCAB_2019 = 8192
 EMBED_2019 = 256
 UNITS_2019 = 256
 HIDDEN_2019 = 256
-CLASSES = 5
 
 
 def _recurrent(cell: str, units: int, *, dropout: float, recurrent_dropout: float, return_sequences: bool, name: str):
@@ -43,7 +44,7 @@ def seed_model(
     dropout: float = 0.3,
     recurrent_dropout: float = 0.3,
     cell: str = "lstm",
-    classes: int = CLASSES,
+    classes: int = N_CLASSES,
     mask_zero: bool = False,
 ) -> keras.Model:
     """The 2019 architecture: embedding, one recurrent layer read to its last step, a hidden layer, softmax.
@@ -87,7 +88,7 @@ def prefix_reader(
     dropout: float = 0.3,
     spatial_dropout: float = 0.0,
     cell: str = "lstm",
-    classes: int = CLASSES,
+    classes: int = N_CLASSES,
 ) -> keras.Model:
     """The seed model's layers, answering at the requested steps: inputs ``tokens`` and ``positions``.
 
@@ -114,7 +115,7 @@ def pooled_model(
     units: int = 128,
     spatial_dropout: float = 0.3,
     cell: str = "gru",
-    classes: int = CLASSES,
+    classes: int = N_CLASSES,
 ) -> keras.Model:
     """Bidirectional recurrent layer, max-pooled over the steps: sees each word with its left and right context.
 

@@ -11,8 +11,17 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from sklearn import metrics  # noqa: E402
 
-from course_utils.evaluation import (accuracy, confident_mistakes, confusion_matrix, nearest_words, pca_2d,  # noqa: E402
-                                     per_class_report, plot_confusion, plot_history, plot_probabilities)
+from course_utils.evaluation import (  # noqa: E402
+    accuracy,
+    confident_mistakes,
+    confusion_matrix,
+    nearest_words,
+    pca_2d,
+    per_class_report,
+    plot_confusion,
+    plot_history,
+    plot_probabilities,
+)
 
 
 @pytest.fixture

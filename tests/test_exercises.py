@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from course_utils import exercises
-from course_utils.exercises import kinds
 from course_utils.exercises import (
     CheckResult,
     ExerciseDefinitionError,
@@ -19,6 +18,7 @@ from course_utils.exercises import (
     Outcome,
     QuestionExercise,
     ValueExercise,
+    kinds,
 )
 
 REPO = Path(__file__).resolve().parents[1]

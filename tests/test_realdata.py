@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from shared_data import KAGGLE_REAL, SST_REAL_TRAIN, need_real_data
+
 from course_utils.data import load_phrases, read_phrase_table
 from course_utils.data.treebank import phrase_rows, read_trees
 

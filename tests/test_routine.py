@@ -10,7 +10,6 @@ from course_utils.routine import (
     REST,
     best_accuracy_on_data,
     best_accuracy_with_memory,
-    hockey_dataset,
     hockey_plan_dataset,
     hockey_routine,
     one_hot,
@@ -34,19 +33,6 @@ def test_hockey_on_a_weights_day_means_swimming():
 def test_one_game_a_week():
     games = random_hockey_weeks(50, np.random.default_rng(1)).reshape(50, 7)
     assert (games.sum(axis=1) == 1).all()
-
-
-def test_hockey_dataset_follows_the_rule_every_day():
-    x, y = hockey_dataset(200, seed=3)
-    assert x.shape == (200, 7, 4) and y.shape == (200, 7, 3)
-    for week in range(200):
-        for day in range(7):
-            yesterday = ACTIVITIES[x[week, day, :3].argmax()]
-            planned = ACTIVITIES[(ACTIVITIES.index(yesterday) + 1) % 3]
-            expected = "swimming" if x[week, day, 3] and planned == "weights" else planned
-            assert ACTIVITIES[y[week, day].argmax()] == expected
-            if day:  # yesterday's input is the previous day's target
-                assert (x[week, day, :3] == y[week, day - 1]).all()
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 5])

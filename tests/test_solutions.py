@@ -11,8 +11,8 @@ import textwrap
 import nbformat
 import pytest
 
-from course_utils.tools import runner, solutions
 from course_utils.exercises import QuestionExercise, ValueExercise
+from course_utils.tools import runner, solutions
 
 NOTEBOOKS = runner.course_notebooks()
 

@@ -5,8 +5,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils.submission import (SubmissionError, make_submission, read_submission, validate_submission,
-                                     write_submission)
+from course_utils.submission import (
+    SubmissionError,
+    make_submission,
+    read_submission,
+    validate_submission,
+    write_submission,
+)
 
 
 @pytest.fixture
@@ -67,6 +72,7 @@ def test_read_submission_reports_a_missing_file(tmp_path, test_table):
 def test_matches_the_sample_submission_format_on_the_real_data(tmp_path):
     """Our file for the real test set has the same header, ids and order as Kaggle's sampleSubmission.csv."""
     from shared_data import KAGGLE_REAL
+
     from course_utils import config
     from course_utils.data import load_kaggle
 

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from course_utils.data import load_phrases
-from course_utils.text import (CONTRACTIONS_2019, FILTERS_2019, NUM_WORDS_2019, Vectoriser, clean, clean_2019, pad,
-                               words_2019)
-
 from shared_data import KAGGLE_REAL
+
 from course_utils import config
-from course_utils.data import load_kaggle
+from course_utils.data import load_kaggle, load_phrases
+from course_utils.text import (
+    CONTRACTIONS_2019,
+    FILTERS_2019,
+    NUM_WORDS_2019,
+    Vectoriser,
+    clean,
+    clean_2019,
+    pad,
+    words_2019,
+)
 
 
 def real_kaggle_dir():

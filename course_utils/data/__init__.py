@@ -24,7 +24,6 @@ import pandas as pd
 
 from .. import config
 from ..files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
-from ..labels import LABELS  # noqa: F401  (re-exported: notebooks import it from here)
 from .download import DownloadError, download, extract_members
 from .treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 class ExerciseDefinitionError(ValueError):
     """The exercise itself is wrong (bad solution, bad options): a bug for the author, not the learner."""
 

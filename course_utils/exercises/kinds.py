@@ -16,9 +16,23 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from .display import CheckResult, ExerciseDefinitionError, Outcome, _COLOURS, _HINT_COLOUR, _SOLUTION_COLOUR, _SYMBOLS, _Shown, _box, _ipython_shell, _result, _show, _to_html
-from .feedback import _Tolerance, _a, _clip, _compare, _describe, _is_number, _short, _type_tip
 
+from .display import (
+    _COLOURS,
+    _HINT_COLOUR,
+    _SOLUTION_COLOUR,
+    _SYMBOLS,
+    CheckResult,
+    ExerciseDefinitionError,
+    Outcome,
+    _box,
+    _ipython_shell,
+    _result,
+    _show,
+    _Shown,
+    _to_html,
+)
+from .feedback import _a, _clip, _compare, _describe, _is_number, _short, _Tolerance, _type_tip
 
 Namespace = dict[str, Any]
 #: ``(predicate(answer, expected) -> bool, message)``: an author's explanation for a mistake they foresee.

@@ -49,6 +49,7 @@ from pathlib import Path
 from course_utils import config as course_config
 from course_utils import resources
 from course_utils.files import FileFormatError, FileSet, read_json, write_json
+from course_utils.labels import N_CLASSES
 
 HOLD_OUT = 0.1
 SPLIT_SEED = 42
@@ -258,7 +259,7 @@ def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dic
                       metrics=["accuracy"])
         # Padded in front to the longest training phrase, as Keras's pad_sequences did in 2019.
         x, held = pad(sequences, vectoriser.maxlen), pad(held_sequences, vectoriser.maxlen)
-        y = np.eye(models.CLASSES, dtype=np.float32)[labels]
+        y = np.eye(N_CLASSES, dtype=np.float32)[labels]
         return {"model": model, "data": x, "fit": {"y": y, "batch_size": batching.PHRASES_PER_BATCH},
                 "predict": lambda: model.predict(held, batch_size=1024, verbose=0), "tokens": int(x.size)}
     if config.kind == "sorted":

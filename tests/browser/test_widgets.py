@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from course_utils.data import LABELS
-from course_utils.routine import ACTIVITIES, hockey_routine
 from lab_driver import NOTEBOOKS, SCREENSHOTS, code_of, course_notebooks, panel
+
+from course_utils.labels import LABELS
+from course_utils.routine import ACTIVITIES, hockey_routine
 
 pytestmark = pytest.mark.browser
 
