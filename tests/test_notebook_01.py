@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_cells import run_cells
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_workout_routine.ipynb"
 RESULT = "RESULT "
@@ -30,16 +31,8 @@ print("RESULT " + json.dumps({
 
 def run_notebook_cells(monkeypatch, tmp_path, mode: str, sources: list[str]) -> dict:
     """Run ``sources`` as one notebook in a fresh kernel in ``mode``; return the JSON its last cell printed."""
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("COURSE_QUICK", "1" if mode == "quick" else "0")
-    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))  # the notebook's figures, not build/'s
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    printed = "".join(output.get("text", "") for output in notebook.cells[-1].outputs if output.get("name") == "stdout")
-    line = next(line for line in printed.splitlines() if line.startswith(RESULT))
+    printed = run_cells(monkeypatch, tmp_path, mode, sources, NOTEBOOK.parent)
+    line = next(line for line in printed[-1].splitlines() if line.startswith(RESULT))
     return json.loads(line[len(RESULT):])
 
 

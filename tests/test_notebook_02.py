@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_cells import run_cells
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_rest_days_need_memory.ipynb"
 RESULT = "RESULT "
@@ -56,15 +57,7 @@ def run(monkeypatch, tmp_path, mode: str, sources: list[str]) -> tuple[list[str]
 
     Returns what each cell printed, and the JSON that the last cell printed after ``RESULT``.
     """
-    from nbclient import NotebookClient
-
-    monkeypatch.setenv("COURSE_QUICK", "1" if mode == "quick" else "0")
-    monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))  # the notebook's figures, not build/'s
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in sources])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    printed = ["".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout") for cell in notebook.cells]
+    printed = run_cells(monkeypatch, tmp_path, mode, sources, NOTEBOOK.parent)
     lines = [line for line in printed[-1].splitlines() if line.startswith(RESULT)]
     return printed, (json.loads(lines[0][len(RESULT):]) if lines else {})
 
