@@ -5,15 +5,17 @@
 - every notebook: ``config`` (``config.setup``: mode, thread pools, seeds; ``config.pick``), ``training`` (``EpochLog``,
   ``fit``, ``fit_resumable``), ``lessons.lNN`` (the exercises of notebook NN)
 - 00: ``environment`` (the environment check), ``data`` (``load_phrases``), ``labels``
-- 01 to 03: ``routine`` (the workout rules and datasets), ``diagrams`` and ``cell_diagrams`` (the pictures),
-  ``memory`` (02's coach's-note data and callbacks), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
+- 01 to 03: ``routine`` (the workout rules and datasets, 02's coach's note included), ``diagrams`` (the
+  pictures: the unrolled network, the cells, the gate heatmaps), ``training`` (02's ``ForgetGateBias`` and
+  ``StopWhenLearned``), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
 - 04 to 06: ``text`` (cleaning, ``Vectoriser``, padding), ``batching`` (sorted batches, prefix packs),
-  ``sentiment_models``, ``evaluation``, ``submission``, ``validation``, ``baselines``, ``threads`` and ``resources``
+  ``sentiment_models`` (the layers, and ``step_probabilities``), ``evaluation``, ``submission``, ``validation``, ``baselines``, ``threads`` and ``resources``
   (what the kernel may use), ``files`` (writes that never leave a half-written file), ``widgets.playground``
 
 **Data internals** (no notebook imports them): ``data.treebank`` (trees to phrase tables), ``data.download``,
 ``data.sample`` (the generator of the committed synthetic sample).
 
 **Maintainers**: ``exercises`` (the checker framework behind ``lessons``), ``tools`` (``runner``: ``make course``;
-``solutions``; ``bench``: ``make bench``; ``conventions``: the notebook rules the tests enforce).
+``solutions``; ``bench``: ``make bench``; ``refresh_notebook``: store nbval's outputs; ``conventions``: the notebook
+rules the tests enforce).
 """

@@ -116,14 +116,6 @@ def _cut(group: np.ndarray, lengths: np.ndarray, batch_size: int, max_tokens: in
     return batches
 
 
-def padded_tokens(sequences: Sequences, padding: str = "post") -> np.ndarray:
-    """Pad a list of sequences to the longest one (``"pre"``: zeros in front; ``"post"``: after)."""
-    if padding not in ("pre", "post"):
-        raise ValueError(f"padding must be 'pre' or 'post', not {padding!r}")
-    tokens, starts, lengths = _flatten(sequences)
-    return _fill(tokens, starts, lengths, int(lengths.max(initial=0)), padding)
-
-
 def sorted_batches(
     sequences: Sequences,
     labels: Sequence[int] | np.ndarray,

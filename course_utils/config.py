@@ -177,7 +177,7 @@ def _size_threads() -> str:
     """
     import sys
 
-    from . import threads
+    from course_utils import threads
 
     def pools() -> tuple[int, int]:
         import tensorflow as tf

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import resources
+from course_utils import resources
 
 # One notebook's kernel in full mode peaks at about 1.2 GB; the Jupyter server and the browser's
 # connection take a few hundred MB more. Under this much memory (a cgroup limit, or the machine's

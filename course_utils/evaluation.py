@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .labels import LABELS
+from course_utils.labels import LABELS
 
 __all__ = ["accuracy", "confident_mistakes", "confusion_matrix", "nearest_words", "pca_2d", "per_class_report",
            "plot_confusion", "plot_history", "plot_probabilities"]

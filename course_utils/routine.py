@@ -9,6 +9,11 @@ necessary, each one a little at a time:
 * **Rest days** (notebooks 02-03): we rest after ``exercise_days`` days of exercise in a row
   (two by default). Knowing only yesterday ("we swam") no longer tells rest from yoga: the
   model needs memory of the day before too, and more as ``exercise_days`` grows.
+* **The coach's note** (notebook 02): to stretch the dependency as far as we like, a cleaner
+  version of the same story. On the first day the coach names the session for the day we come
+  back to the gym; then ``k`` ordinary days of the routine follow (with their rest days); on the
+  last day the model must say what the note said. Everything in between is irrelevant, so a
+  model can only succeed by carrying the note for ``k`` steps (:func:`coach_note_dataset`).
 """
 from __future__ import annotations
 
@@ -182,3 +187,28 @@ def best_accuracy_on_data(x: np.ndarray, y: np.ndarray, memory: int = 1) -> floa
             counts.setdefault(window, np.zeros(n_classes, dtype=int))[target] += 1
     total = sum(int(c.sum()) for c in counts.values())
     return sum(int(c.max()) for c in counts.values()) / total
+
+
+#: Features of one day: the note (one-hot over ACTIVITIES, on the first day only), then the day's
+#: workout (one-hot over DAYS_WITH_REST, on the other days).
+NOTE_FEATURES = len(ACTIVITIES) + len(DAYS_WITH_REST)
+
+
+def coach_note_dataset(n_sequences: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Sequences of ``k + 1`` days: the coach's note, then ``k`` days of the routine.
+
+    ``x[i, 0]`` holds the note one-hot in its first three columns; ``x[i, 1:]`` the routine's
+    days (with rests after two exercise days, from a random point of the cycle) one-hot in the
+    last four. ``y[i]`` is the note, an index into :data:`ACTIVITIES`: the answer on the last
+    day. Shapes ``(n, k + 1, 7)`` and ``(n,)``.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1 day between the note and the question, not {k}")
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n_sequences, k + 1, NOTE_FEATURES), dtype="float32")
+    y = rng.integers(0, len(ACTIVITIES), size=n_sequences).astype("int32")
+    x[np.arange(n_sequences), 0, y] = 1
+    for i in range(n_sequences):
+        days = rest_day_routine(k, exercise_days=2, start=int(rng.integers(0, 3)), streak=int(rng.integers(0, 3)))
+        x[i, 1:, len(ACTIVITIES):] = one_hot(days, DAYS_WITH_REST)
+    return x, y

@@ -17,7 +17,10 @@ same loss as the 2019 one-hot ``categorical_crossentropy``, without building one
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
+import numpy as np
 from keras import layers, ops
 
 from course_utils.labels import N_CLASSES
@@ -92,8 +95,8 @@ def prefix_reader(
 ) -> keras.Model:
     """The seed model's layers, answering at the requested steps: inputs ``tokens`` and ``positions``.
 
-    No recurrent dropout (it would rule out the fused GPU kernel and cost a share of every step); dropout on
-    the inputs stays. Padding goes at the end of each sequence, after every step that is read,
+    No recurrent dropout (on a CPU it forces Keras's ``implementation=1``, more and smaller matrix
+    products every step; on a GPU it rules out the fused cuDNN kernel); dropout on the inputs stays. Padding goes at the end of each sequence, after every step that is read,
     so a left-to-right layer never sees it before a position we use: no mask is needed.
     """
     tokens = keras.Input((None,), dtype="int32", name="tokens")
@@ -106,6 +109,17 @@ def prefix_reader(
     x = layers.Dense(hidden, activation="relu", name="hidden")(x)
     outputs = layers.Dense(classes, activation="softmax", name="classes")(x)
     return keras.Model({"tokens": tokens, "positions": positions}, outputs, name=f"prefix_{cell}")
+
+
+def step_probabilities(model: keras.Model, sequence: Sequence[int]) -> np.ndarray:
+    """``(len(sequence), classes)``: a prefix reader's probabilities after each token, in one pass.
+
+    What the playground shows word by word, and what notebook 06 plots: the answer the model
+    would give if the phrase stopped there. An empty sequence is read as one padding token.
+    """
+    tokens = np.asarray([list(sequence) or [0]], dtype=np.int32)
+    positions = np.arange(tokens.shape[1], dtype=np.int32)[None, :]
+    return np.asarray(model.predict_on_batch({"tokens": tokens, "positions": positions}))[0]
 
 
 def pooled_model(

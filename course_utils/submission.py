@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .files import location, read_text_lines, write_atomically
-from .labels import N_CLASSES
+from course_utils.files import location, read_text_lines, write_atomically
+from course_utils.labels import N_CLASSES
 
 __all__ = ["COLUMNS", "N_CLASSES", "SubmissionError", "make_submission", "read_submission", "submission_text",
            "validate_submission", "write_submission"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from .resources import available_cpus
+from course_utils.resources import available_cpus
 
 __all__ = ["available_cpus", "match_threads"]
 

@@ -1,9 +1,10 @@
-"""Shared fixtures: a local HTTP server for download tests."""
+"""Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of renames."""
 from __future__ import annotations
 
 import http.server
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -41,3 +42,30 @@ def http_server() -> Iterator[tuple[str, Routes]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def full_disk_at_rename(monkeypatch) -> Iterator[Callable[[int], None]]:
+    """``full_disk_at_rename(n)``: the ``n``-th ``os.replace`` of :mod:`course_utils.files` fails with ENOSPC.
+
+    Every file the course writes goes through ``files`` (temporary file, verify, rename), so this
+    is the one place a rename can fail; the earlier renames really happen, as on a disk that fills up
+    half-way through a set. The fake is removed before the test body checks what is left.
+    """
+    from course_utils import files
+
+    real_replace = os.replace
+
+    def arm(failing_call: int) -> None:
+        calls = []
+
+        def replace(source, target):
+            calls.append(target)
+            if len(calls) == failing_call:
+                raise OSError(28, "No space left on device")
+            return real_replace(source, target)
+
+        monkeypatch.setattr(files.os, "replace", replace)
+
+    yield arm
+    monkeypatch.undo()

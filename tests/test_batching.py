@@ -9,14 +9,6 @@ from course_utils import batching
 PHRASES = [[5, 6, 7, 8], [5, 6], [5], [9, 3], [9], [4, 4, 4], [], [5, 6, 7], [2, 5], [5, 6]]
 
 
-def test_padded_tokens_pre_and_post():
-    assert batching.padded_tokens([[1, 2], [3]], "pre").tolist() == [[1, 2], [0, 3]]
-    assert batching.padded_tokens([[1, 2], [3]], "post").tolist() == [[1, 2], [3, 0]]
-    assert batching.padded_tokens([[1]]).dtype == np.int32
-    with pytest.raises(ValueError, match="'pre' or 'post'"):
-        batching.padded_tokens([[1]], "middle")
-
-
 def test_batch_plan_covers_everything_once_in_length_order():
     lengths = np.array([5, 1, 3, 1, 2, 5, 4, 2])
     plan = batching.batch_plan(lengths, 3)
@@ -111,6 +103,22 @@ def test_prefix_reader_predicts_exactly_what_reading_each_phrase_alone_gives():
         phrase = phrase or [0]
         alone = model.predict_on_batch({"tokens": np.array([phrase]), "positions": np.array([[len(phrase) - 1]])})
         np.testing.assert_allclose(probabilities, alone[0, 0], rtol=1e-5, atol=1e-6)
+
+
+def test_step_probabilities_answer_after_each_token_as_if_the_phrase_stopped_there():
+    import keras
+
+    from course_utils import sentiment_models as models
+
+    keras.utils.set_random_seed(1)
+    model = models.prefix_reader(10, embed_dim=8, units=6)
+    phrase = [5, 6, 7, 8]
+    steps = models.step_probabilities(model, phrase)
+    assert steps.shape == (4, 5)
+    for t in range(len(phrase)):
+        alone = model.predict_on_batch({"tokens": np.array([phrase[: t + 1]]), "positions": np.array([[t]])})
+        np.testing.assert_allclose(steps[t], alone[0, 0], rtol=1e-5, atol=1e-6)
+    assert models.step_probabilities(model, []).shape == (1, 5)  # an empty phrase: one padding token
 
 
 def test_prefix_loss_is_the_mean_over_phrases():

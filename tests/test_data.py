@@ -287,25 +287,13 @@ def test_damaged_tables_are_built_again(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
 
-def test_the_two_tables_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
-    import os
-
-    from course_utils import files
-
+def test_the_two_tables_are_replaced_together_or_not_at_all(tmp_path, monkeypatch, full_disk_at_rename):
     folder = tmp_path / "sst"
     members = sst_folder(folder)
     old = {"train.tsv": GOOD_TRAIN.encode()[:-3], "test.tsv": GOOD_TEST.encode()}  # train.tsv damaged: rebuild
     for name, content in old.items():
         (folder / name).write_bytes(content)
-    real_replace, calls = os.replace, []
-
-    def replace(source, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", replace)
+    full_disk_at_rename(2)
     with pytest.raises(DataFileError, match=r"could not write the tables in .*No space left on device.*Nothing was"):
         prepare(folder, members)
     monkeypatch.undo()

@@ -89,17 +89,9 @@ def test_a_set_is_renamed_only_when_every_file_is_checked(tmp_path):
     assert snapshot(tmp_path) == {"a.txt": b"new a, rewritten", "b.txt": b"old b", "c.txt": b"new c"}
 
 
-def test_a_rename_failing_half_way_puts_back_what_it_had_replaced(tmp_path, monkeypatch):
+def test_a_rename_failing_half_way_puts_back_what_it_had_replaced(tmp_path, monkeypatch, full_disk_at_rename):
     (tmp_path / "a.txt").write_bytes(b"old a")
-    real_replace, calls = os.replace, []
-
-    def replace(source, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", replace)
+    full_disk_at_rename(2)
     with pytest.raises(OSError, match="No space"):
         with FileSet() as batch:
             batch.stage(tmp_path / "a.txt", "new a")

@@ -54,7 +54,7 @@ ANY_EXERCISE = re.compile(r"\bex(\d+)\.(?:check|hint|solution|load_solution)\(")
 
 def refresh_tip(path: Path) -> str:
     name = f"notebooks/{path.name}"
-    return (f"run `python scripts/refresh_notebook.py {name}` (or `git checkout -- {name}` if you only ran it"
+    return (f"run `python -m course_utils.tools.refresh_notebook {name}` (or `git checkout -- {name}` if you only ran it"
             " yourself and did not mean to change it)")
 
 

@@ -22,10 +22,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import config
-from ..files import FileFormatError, FileSet, read_text_lines, remove_stale_temporaries, sha256_of, write_atomically
-from .download import DownloadError, download, extract_members
-from .treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
+from course_utils import config
+from course_utils.data.download import DownloadError, download, extract_members
+from course_utils.data.treebank import TEST_COLUMNS, TRAIN_COLUMNS, TreeFormatError, build_tables_from_files
+from course_utils.files import (
+    FileFormatError,
+    FileSet,
+    read_text_lines,
+    remove_stale_temporaries,
+    sha256_of,
+    write_atomically,
+)
 
 SST_URL = "https://nlp.stanford.edu/sentiment/trainDevTestTrees_PTB.zip"
 SST_ZIP_SHA256 = "5c613a4f673fc74097d523a2c83f38e0cc462984d847b82c7aaf36b01cbbbfcc"
@@ -286,7 +293,9 @@ def load_sst(directory: Path | None = None) -> PhraseData:
 
 def load_sample(directory: Path | None = None) -> PhraseData:
     """The committed synthetic sample, checked against its checksums, built like the real trees."""
-    from .sample import verify_sample  # the 1,100-line generator, imported only when the sample is used
+    from course_utils.data.sample import (
+        verify_sample,  # the 1,100-line generator, imported only when the sample is used
+    )
 
     directory = Path(directory or config.SAMPLE_DIR)
     try:

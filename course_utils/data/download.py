@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from tqdm.auto import tqdm
 
-from ..files import FileSet, remove_stale_temporaries, sha256_of
+from course_utils.files import FileSet, remove_stale_temporaries, sha256_of
 
 __all__ = ["DownloadError", "download", "extract_members", "sha256_of"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import location, read_text_lines
+from course_utils.files import location, read_text_lines
 
 TRAIN_COLUMNS = ["PhraseId", "SentenceId", "Phrase", "Sentiment"]
 TEST_COLUMNS = ["PhraseId", "SentenceId", "Phrase"]

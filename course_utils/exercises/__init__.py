@@ -32,8 +32,15 @@ Three rules shape the design:
 """
 from __future__ import annotations
 
-from .display import CheckResult, ExerciseDefinitionError, Outcome
-from .kinds import Diagnoser, Exercise, FunctionExercise, ModelExercise, QuestionExercise, ValueExercise
+from course_utils.exercises.display import CheckResult, ExerciseDefinitionError, Outcome
+from course_utils.exercises.kinds import (
+    Diagnoser,
+    Exercise,
+    FunctionExercise,
+    ModelExercise,
+    QuestionExercise,
+    ValueExercise,
+)
 
 __all__ = [
     "CheckResult",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .display import (
+from course_utils.exercises.display import (
     _COLOURS,
     _HINT_COLOUR,
     _SOLUTION_COLOUR,
@@ -32,7 +32,7 @@ from .display import (
     _Shown,
     _to_html,
 )
-from .feedback import _a, _clip, _compare, _describe, _is_number, _short, _Tolerance, _type_tip
+from course_utils.exercises.feedback import _a, _clip, _compare, _describe, _is_number, _short, _Tolerance, _type_tip
 
 Namespace = dict[str, Any]
 #: ``(predicate(answer, expected) -> bool, message)``: an author's explanation for a mistake they foresee.

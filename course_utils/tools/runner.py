@@ -68,7 +68,7 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
     notebook = nbformat.read(path, as_version=4)
     exercise_cells = []
     if solved:
-        from . import solutions
+        from course_utils.tools import solutions
 
         notebook, exercise_cells = solutions.solve(notebook, solutions.lesson_exercises(path))
     notebook.cells.append(nbformat.v4.new_code_cell(PEAK_PROBE))

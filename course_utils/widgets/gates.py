@@ -28,10 +28,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils import cells
+from course_utils.diagrams import GATE_COLOURS, TITLES
 
 GATES: tuple[str, ...] = ("f", "i", "g", "o")
-GATE_TITLES = {"f": "forget gate f", "i": "input gate i", "g": "candidate g", "o": "output gate o"}
-GATE_COLOURS = {"f": "#d62728", "i": "#2ca02c", "g": "#9467bd", "o": "#1f77b4"}
 STATE_NAMES: tuple[str, ...] = ("x", "h_prev", "c_prev")
 WEIGHT_KINDS = {"w": "input weight", "u": "recurrent weight", "b": "bias"}
 
@@ -157,7 +156,7 @@ class GateExplorer(widgets.VBox):
             squash = "tanh" if gate == "g" else "sigmoid"
             total = v[f"w_{gate}"] * v["x"] + v[f"u_{gate}"] * v["h_prev"] + v[f"b_{gate}"]
             rows.append(
-                f"<tr><td style='color:{GATE_COLOURS[gate]}'>{GATE_TITLES[gate]}</td>"
+                f"<tr><td style='color:{GATE_COLOURS[gate]}'>{TITLES[gate]}</td>"
                 f"<td>{squash}({v[f'w_{gate}']:.1f}·{v['x']:.1f} + {v[f'u_{gate}']:.1f}·{v['h_prev']:.1f}"
                 f" + {v[f'b_{gate}']:.1f}) = {squash}({total:.2f})</td>"
                 f"<td class='course-gates-value-{gate}'><b>{s[gate]:.3f}</b></td></tr>")
@@ -201,7 +200,7 @@ class GateExplorer(widgets.VBox):
             curve, point = self._artists[gate]
             curve.set_ydata(curves[gate])
             point.set_data([x], [self.state[gate]])
-            curve.axes.set_title(f"{GATE_TITLES[gate]} = {self.state[gate]:.2f}", fontsize=10)
+            curve.axes.set_title(f"{TITLES[gate]} = {self.state[gate]:.2f}", fontsize=10)
         for name in ("c", "h"):
             curve, point, previous = self._artists[name]
             curve.set_ydata(curves[name])

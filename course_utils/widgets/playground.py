@@ -27,6 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils.labels import LABELS
+from course_utils.sentiment_models import step_probabilities
 
 #: One colour per class, from negative (red) through neutral (grey) to positive (green).
 COLOURS = ("#b2182b", "#ef8a62", "#9e9e9e", "#67a9cf", "#1a9850")
@@ -38,13 +39,6 @@ EXAMPLES = (
     "an utterly brilliant , moving film",
     "it is not bad at all",
 )
-
-
-def step_probabilities(model, sequence: Sequence[int]) -> np.ndarray:
-    """``(len(sequence), classes)``: the model's probabilities after each token (one pass)."""
-    tokens = np.asarray([list(sequence) or [0]], dtype=np.int32)
-    positions = np.arange(tokens.shape[1], dtype=np.int32)[None, :]
-    return np.asarray(model.predict_on_batch({"tokens": tokens, "positions": positions}))[0]
 
 
 def _bar(probability: float, colour: str, width: int = 160) -> str:

@@ -2,7 +2,7 @@
 
 Notebooks are committed without outputs, except cells tagged ``nbval-check-output``, whose
 stored output nbval compares on every test run. After editing a notebook, run
-``.venv/bin/python scripts/refresh_notebook.py notebooks/NN_name.ipynb`` to store those
+``.venv/bin/python -m course_utils.tools.refresh_notebook notebooks/NN_name.ipynb`` to store those
 outputs fresh and clear everything else (execution counts, widget state, other outputs).
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from course_utils.files import write_atomically
 from course_utils.tools.conventions import CHECKED_TAG
 
 
@@ -32,7 +33,9 @@ def refresh(path: Path, execute: bool = True) -> None:
             cell.outputs = []
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
-    nbformat.write(notebook, path)
+    # Through a temporary file, checked as a notebook: a failed write never leaves half a notebook.
+    text = nbformat.writes(notebook)
+    write_atomically(path, text if text.endswith("\n") else text + "\n", verify=lambda temp: nbformat.read(temp, as_version=4))
 
 
 def main() -> int:

@@ -5,8 +5,8 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils.memory import NOTE_FEATURES, ForgetGateBias, StopWhenLearned, coach_note_dataset
-from course_utils.routine import ACTIVITIES, DAYS_WITH_REST, REST
+from course_utils.routine import ACTIVITIES, DAYS_WITH_REST, NOTE_FEATURES, REST, coach_note_dataset
+from course_utils.training import ForgetGateBias, StopWhenLearned
 
 
 def test_the_note_is_on_the_first_day_and_the_routine_after_it():
