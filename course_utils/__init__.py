@@ -9,8 +9,9 @@
   pictures: the unrolled network, the cells, the gate heatmaps), ``training`` (02's ``ForgetGateBias`` and
   ``StopWhenLearned``), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
 - 04 to 06: ``text`` (cleaning, ``Vectoriser``, padding), ``batching`` (sorted batches, prefix packs),
-  ``sentiment_models`` (the layers, and ``step_probabilities``), ``evaluation``, ``submission``, ``validation``, ``baselines``, ``threads`` and ``resources``
-  (what the kernel may use), ``files`` (writes that never leave a half-written file), ``widgets.playground``
+  ``sentiment_models`` (the layers, and ``step_probabilities``), ``evaluation``, ``submission``, ``validation``,
+  ``baselines``, ``threads`` and ``resources`` (what the kernel may use), ``files`` (writes that never leave a
+  half-written file), ``widgets.playground``
 
 **Data internals** (no notebook imports them): ``data.treebank`` (trees to phrase tables), ``data.download``,
 ``data.sample`` (the generator of the committed synthetic sample).

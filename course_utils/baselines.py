@@ -44,9 +44,12 @@ def tfidf_logreg(
     about 20 s for the full training table on 2 cores.
     """
     if len(texts) != len(labels):
-        raise ValueError(f"{len(texts)} texts but {len(labels)} labels: pass the Phrase and Sentiment columns of the same rows")
+        raise ValueError(
+            f"{len(texts)} texts but {len(labels)} labels: pass the Phrase and Sentiment columns of the same rows"
+        )
     vectoriser = TfidfVectorizer(
-        token_pattern=r"\S+", lowercase=True, ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True, dtype=np.float32
+        token_pattern=r"\S+", lowercase=True, ngram_range=(1, ngrams), min_df=min_df, sublinear_tf=True,
+        dtype=np.float32,
     )
     model = make_pipeline(vectoriser, LogisticRegression(C=C, solver="saga", tol=1e-3, max_iter=100))
     model.fit(list(texts), np.asarray(labels, dtype=np.int64))

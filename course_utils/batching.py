@@ -311,7 +311,10 @@ def prefix_batches(
             weights = np.zeros(read.shape, dtype=np.float32)
             targets[real] = distributions[read[real]]
             weights[real] = totals[read[real]]
-            x = {"tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"), "positions": positions}
+            x = {
+                "tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"),
+                "positions": positions,
+            }
             yield x, targets, weights
 
     spec = tf.TensorSpec((None, None), tf.int32)
@@ -370,7 +373,10 @@ def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarr
     out: np.ndarray | None = None
     for index in batch_plan(lengths, batch_size):
         positions, read = reads.batch(index)
-        x = {"tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"), "positions": positions}
+        x = {
+            "tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"),
+            "positions": positions,
+        }
         probabilities = np.asarray(predict(x))
         if out is None:
             out = np.zeros((packs.n_reads, probabilities.shape[-1]), dtype=np.float32)

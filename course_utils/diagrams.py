@@ -261,7 +261,8 @@ def draw_cells_side_by_side() -> Figure:
     return figure
 
 
-def gate_heatmaps(run: dict[str, np.ndarray], days: Sequence[str], names: Sequence[str] = ("f", "i", "g", "o", "c", "h"),
+def gate_heatmaps(run: dict[str, np.ndarray], days: Sequence[str],
+                  names: Sequence[str] = ("f", "i", "g", "o", "c", "h"),
                   sequence: int = 0, title: str | None = None) -> Figure:
     """Heatmaps of a run (from ``cells.lstm_sequence`` or ``cells.gru_sequence``): one panel per name.
 

@@ -59,7 +59,9 @@ def _cpus(n: float) -> str:
     return f"{n:g} CPU" + ("s" if n > 1 else "")
 
 
-def machine_checks(*, proc_cgroup: Path = resources.PROC_CGROUP, cgroup_root: Path = resources.CGROUP_ROOT) -> list[Check]:
+def machine_checks(
+    *, proc_cgroup: Path = resources.PROC_CGROUP, cgroup_root: Path = resources.CGROUP_ROOT
+) -> list[Check]:
     """What the kernel may really use, beside what the machine shows.
 
     On Binder the machine shows every core of the host and all its memory, while the kernel gets
@@ -73,7 +75,8 @@ def machine_checks(*, proc_cgroup: Path = resources.PROC_CGROUP, cgroup_root: Pa
     quota_text = f"CPU quota {_cpus(quota)}" if quota is not None else "no CPU quota"
     checks = [Check(
         "CPUs",
-        f"{usable:g} usable (affinity {_cpus(affinity)}, {quota_text}); the machine shows {cores} core{'' if cores == 1 else 's'}",
+        f"{usable:g} usable (affinity {_cpus(affinity)}, {quota_text}); "
+        f"the machine shows {cores} core{'' if cores == 1 else 's'}",
         True,
         note=SLOW_CPU_NOTE if usable < 1 else "",
     )]
@@ -107,9 +110,11 @@ def run_checks(*, proc_cgroup: Path = resources.PROC_CGROUP, cgroup_root: Path =
     tf = _version("tensorflow-cpu") or _version("tensorflow")
     checks.append(Check("TensorFlow", tf or "missing", tf is not None and tf.startswith("2."), reinstall))
     keras = _version("keras")
-    checks.append(Check("Keras", keras or "missing", _major(keras) == 3, "the course is written for Keras 3: " + reinstall))
+    checks.append(Check("Keras", keras or "missing", _major(keras) == 3,
+                        "the course is written for Keras 3: " + reinstall))
     widgets = _version("ipywidgets")
-    checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == 8, "the widgets need ipywidgets 8: " + reinstall))
+    checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == 8,
+                        "the widgets need ipywidgets 8: " + reinstall))
     for package in ("pandas", "matplotlib", "course-utils"):
         found = _version(package)
         checks.append(Check(package, found or "missing", found is not None, reinstall))

@@ -109,12 +109,14 @@ def nearest_words(weights: np.ndarray, vocabulary: Sequence[str], word: str, k: 
     vocabulary = list(vocabulary)
     if weights.ndim != 2 or len(weights) < len(vocabulary) + 1:
         raise ValueError(f"weights must be an embedding matrix with a row for the padding and for each of the "
-                         f"{len(vocabulary):,} words (at least {len(vocabulary) + 1:,} rows), not shape {weights.shape}")
+                         f"{len(vocabulary):,} words (at least {len(vocabulary) + 1:,} rows), "
+                         f"not shape {weights.shape}")
     try:
         row = vocabulary.index(word)
     except ValueError:
-        raise ValueError(f"{word!r} is not among the {len(vocabulary):,} words of the vocabulary (the vectoriser keeps"
-                         " only the most frequent ones, lowercased): pick a word from `vectoriser.vocabulary`") from None
+        raise ValueError(f"{word!r} is not among the {len(vocabulary):,} words of the vocabulary (the vectoriser"
+                         " keeps only the most frequent ones, lowercased): pick a word from"
+                         " `vectoriser.vocabulary`") from None
     rows = weights[1 : len(vocabulary) + 1]
     norms = np.linalg.norm(rows, axis=1)
     unit = rows / np.where(norms > 0, norms, 1)[:, None]

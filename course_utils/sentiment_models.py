@@ -1,7 +1,8 @@
 """The sentiment models of notebook 06 and the benchmark, built one way so both measure the same thing.
 
 * :func:`seed_model`: the 2019 architecture (notebook 05), ``Embedding(8192, 256) -> LSTM(256)
-  -> Dense(256, relu) -> Dense(5, softmax)``, with the 2019 dropout settings by default. It reads a padded batch and answers once per phrase.
+  -> Dense(256, relu) -> Dense(5, softmax)``, with the 2019 dropout settings by default. It reads a padded batch
+  and answers once per phrase.
 * :func:`prefix_reader`: the same layers (or a GRU, a wider embedding, spatial dropout), but the
   recurrent layer returns its output at *every* step and the model picks the steps the batch asks
   for (``positions``), one prediction each. Fed by :func:`course_utils.batching.prefix_batches`,
@@ -35,7 +36,8 @@ def _recurrent(cell: str, units: int, *, dropout: float, recurrent_dropout: floa
     kinds = {"lstm": layers.LSTM, "gru": layers.GRU}
     if cell not in kinds:
         raise ValueError(f"cell must be 'lstm' or 'gru', not {cell!r}")
-    return kinds[cell](units, dropout=dropout, recurrent_dropout=recurrent_dropout, return_sequences=return_sequences, name=name)
+    return kinds[cell](units, dropout=dropout, recurrent_dropout=recurrent_dropout, return_sequences=return_sequences,
+                       name=name)
 
 
 def seed_model(
@@ -62,7 +64,8 @@ def seed_model(
         [
             keras.Input((None,), dtype="int32", name="tokens"),
             layers.Embedding(input_dim, embed_dim, mask_zero=mask_zero, name="embedding"),
-            _recurrent(cell, units, dropout=dropout, recurrent_dropout=recurrent_dropout, return_sequences=False, name=cell),
+            _recurrent(cell, units, dropout=dropout, recurrent_dropout=recurrent_dropout, return_sequences=False,
+                       name=cell),
             layers.Dense(hidden, activation="relu", name="hidden"),
             layers.Dense(classes, activation="softmax", name="classes"),
         ],
@@ -71,7 +74,8 @@ def seed_model(
 
 
 class TakePositions(layers.Layer):
-    """``(batch, steps, features)`` and ``(batch, k)`` step indices -> ``(batch, k, features)``: the outputs at those steps."""
+    """``(batch, steps, features)`` and ``(batch, k)`` step indices -> ``(batch, k, features)``: the outputs at those
+    steps."""
 
     def call(self, sequence, positions):
         index = ops.expand_dims(ops.cast(positions, "int32"), -1)
@@ -96,8 +100,9 @@ def prefix_reader(
     """The seed model's layers, answering at the requested steps: inputs ``tokens`` and ``positions``.
 
     No recurrent dropout (on a CPU it forces Keras's ``implementation=1``, more and smaller matrix
-    products every step; on a GPU it rules out the fused cuDNN kernel); dropout on the inputs stays. Padding goes at the end of each sequence, after every step that is read,
-    so a left-to-right layer never sees it before a position we use: no mask is needed.
+    products every step; on a GPU it rules out the fused cuDNN kernel); dropout on the inputs stays. Padding goes
+    at the end of each sequence, after every step that is read, so a left-to-right layer never sees it before a
+    position we use: no mask is needed.
     """
     tokens = keras.Input((None,), dtype="int32", name="tokens")
     positions = keras.Input((None,), dtype="int32", name="positions")
@@ -141,7 +146,9 @@ def pooled_model(
             keras.Input((None,), dtype="int32", name="tokens"),
             layers.Embedding(input_dim, embed_dim, name="embedding"),
             layers.SpatialDropout1D(spatial_dropout, name="spatial_dropout"),
-            layers.Bidirectional(_recurrent(cell, units, dropout=0.0, recurrent_dropout=0.0, return_sequences=True, name=cell)),
+            layers.Bidirectional(
+                _recurrent(cell, units, dropout=0.0, recurrent_dropout=0.0, return_sequences=True, name=cell)
+            ),
             layers.GlobalMaxPooling1D(name="max_over_time"),
             layers.Dense(classes, activation="softmax", name="classes"),
         ],
@@ -149,7 +156,9 @@ def pooled_model(
     )
 
 
-def compile_model(model: keras.Model, learning_rate: float = 1e-3, *, prefix: bool = False, **compile_args) -> keras.Model:
+def compile_model(
+    model: keras.Model, learning_rate: float = 1e-3, *, prefix: bool = False, **compile_args
+) -> keras.Model:
     """Adam, cross-entropy and accuracy; ``prefix=True`` for models fed by ``prefix_batches``.
 
     A prefix batch gives, at each position read, the label distribution of the phrases read

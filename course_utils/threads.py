@@ -38,4 +38,7 @@ def match_threads(cpus: float | None = None) -> str:
             "TensorFlow has already started, so its threads can no longer change: restart the kernel and call "
             "match_threads() before anything runs TensorFlow (it belongs in the set-up cell)."
         ) from error
-    return f"TensorFlow threads: {n} inside each operation, up to {n} operations at a time ({os.cpu_count()} cores seen, {n} usable)"
+    return (
+        f"TensorFlow threads: {n} inside each operation, up to {n} operations at a time "
+        f"({os.cpu_count()} cores seen, {n} usable)"
+    )

@@ -6,17 +6,16 @@
 * :func:`fit`: the one way notebooks 05 and 06 and ``make bench`` call ``model.fit`` on the
   sentiment data: batches from :mod:`course_utils.batching`, the compact log, early stopping when
   asked. Every figure the bench reports is therefore about the code the notebooks run.
-* :class:`ForgetGateBias` and :class:`StopWhenLearned` (notebook 02): an LSTM that starts with
-  its forget gate nearly shut off forgetting, and a budget that ends once a model has learnt.
+* :class:`ForgetGateBias` and :class:`StopWhenLearned` (notebook 02): an LSTM whose forget gate starts
+  nearly open (it keeps almost all of its memory each step), and a budget that ends once a model has learnt.
 * :func:`fit_resumable`: ``fit`` for a run too long to lose. It keeps a checkpoint and the history
-  after every epoch (Keras's ``BackupAndRestore``), so after a kernel restart, or Binder's idle
-  cull, running the same cell again continues where it stopped; a finished run is kept and
-  reloaded rather than trained again.
+  after every epoch (as Keras's ``BackupAndRestore`` does, but renamed into place whole), so after a
+  kernel restart, or Binder's idle cull, running the same cell again continues where it stopped; a
+  finished run is kept and reloaded rather than trained again.
 """
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,11 +138,20 @@ def _is_dataset(data) -> bool:
 
 _FINAL = "final.weights.h5"
 _HISTORY = "history.json"
-_BACKUP = "backup"
+_CHECKPOINT = "checkpoint.weights.h5"
+_RECORD_ATTR = "course_run"  # the run's record, stored inside the checkpoint beside the weights
 
 
-class _HistoryFile(keras.callbacks.Callback):
-    """After every epoch, the metrics and time of all epochs so far, in ``folder/history.json``."""
+class _Checkpoint(keras.callbacks.Callback):
+    """After every epoch: the weights, the optimizer's state and the run's record, in one file renamed into place.
+
+    Keras's ``BackupAndRestore`` writes its weights and its epoch count over the previous ones, as two
+    files: a kill during the write leaves a damaged checkpoint, or weights of one epoch with the count
+    of another. Here the epoch count and the history travel *inside* the weights file (an HDF5
+    attribute), which is written to a temporary file, read back, and renamed over the old one: the
+    folder always holds the last whole epoch, never a mix. ``history.json`` beside it is a readable
+    copy of the same record, written in the same set.
+    """
 
     def __init__(self, folder: Path, log: EpochLog, settings: dict) -> None:
         super().__init__()
@@ -151,20 +159,72 @@ class _HistoryFile(keras.callbacks.Callback):
         self.record: dict = {}
 
     def on_train_begin(self, logs: dict | None = None) -> None:
-        done = int(getattr(self.model, "_initial_epoch", 0) or 0)
-        self.record = _read_history(self.folder) if done else {}
-        if self.record.get("settings", self.settings) != self.settings:
+        path = self.folder / _CHECKPOINT
+        self.record = {"settings": self.settings, "complete": False, "epochs": []}
+        if not path.exists():
+            return
+        saved = _record_in(path, self.folder)
+        if saved.get("settings") != self.settings:
             raise ValueError(
-                f"{self.folder} holds a run with other settings ({self.record['settings']}), not {self.settings}: "
+                f"{self.folder} holds a run with other settings ({saved.get('settings')}), not {self.settings}: "
                 "delete that folder to start this run afresh, or go back to the settings it was started with."
             )
-        self.record = {"settings": self.settings, "complete": False,
-                       "epochs": [e for e in self.record.get("epochs", []) if e["epoch"] < done]}
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)  # so that its saved state loads too
+        try:
+            self.model.load_weights(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise FileFormatError(f"{path} cannot be loaded into this model ({str(error)[:200]}): it was saved by "
+                                  f"another model. Delete the folder {self.folder} to start the run afresh.") from None
+        self.record = {**saved, "settings": self.settings, "complete": False}
+        self.model._initial_epoch = len(saved["epochs"])  # what fit() reads to skip the epochs done
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         entry = {"epoch": epoch, "seconds": self.log.seconds[-1], **{k: float(v) for k, v in (logs or {}).items()}}
         self.record["epochs"] = [e for e in self.record["epochs"] if e["epoch"] < epoch] + [entry]
-        write_json(self.folder / _HISTORY, self.record)
+        record, folder = self.record, self.folder
+
+        def check(temp: Path) -> None:
+            if json.dumps(_record_in(temp, folder)) != json.dumps(record):  # as text: a NaN loss equals itself
+                raise OSError(f"the checkpoint saved for {folder / _CHECKPOINT} does not read back; nothing was "
+                              "replaced")
+
+        with FileSet() as files:
+            temp = files.stage(folder / _CHECKPOINT, suffix=".weights.h5", verify=check)
+            self.model.save_weights(temp)
+            _store_record(temp, record)
+            files.stage(folder / _HISTORY, json.dumps(record, indent=1) + "\n")
+
+
+def _store_record(path: Path, record: dict) -> None:
+    import h5py
+
+    with h5py.File(path, "a") as weights:
+        weights.attrs[_RECORD_ATTR] = json.dumps(record)
+
+
+def _record_in(path: Path, folder: Path) -> dict:
+    """The run's record stored in a checkpoint (a temporary copy too), checked like ``history.json``."""
+    import h5py
+
+    shown = folder / _CHECKPOINT
+    try:
+        with h5py.File(path, "r") as weights:
+            if not len(weights.keys()):
+                raise OSError("no weights in it")
+            text = weights.attrs.get(_RECORD_ATTR)
+    except OSError as error:
+        raise FileFormatError(f"{shown} is not a checkpoint this course can read ({error}). Delete the folder "
+                              f"{folder} to start the run afresh.") from None
+    if not isinstance(text, str):
+        raise FileFormatError(f"{shown} holds weights but not the run's record, so it was not saved by "
+                              f"fit_resumable. Delete the folder {folder} to start the run afresh.")
+    try:
+        record = json.loads(text)
+    except ValueError:
+        raise FileFormatError(f"{shown}: the run's record in it is not valid JSON. Delete the folder {folder} to "
+                              "start the run afresh.") from None
+    return _checked_record(record, shown, folder)
 
 
 def _read_history(folder: Path, path: Path | None = None) -> dict:
@@ -174,10 +234,15 @@ def _read_history(folder: Path, path: Path | None = None) -> dict:
     """
     shown = folder / _HISTORY
     path = path or shown
-    fix = f"Delete the folder {folder} to start the run afresh."
     if not path.exists():
         return {}
-    record = read_json(path, fix=fix, shown=shown)
+    return _checked_record(read_json(path, fix=f"Delete the folder {folder} to start the run afresh.", shown=shown),
+                           shown, folder)
+
+
+def _checked_record(record, shown: Path, folder: Path) -> dict:
+    """``record`` if it has the shape of a run's record (settings, complete, epochs), else FileFormatError."""
+    fix = f"Delete the folder {folder} to start the run afresh."
 
     def fault(what: str) -> FileFormatError:
         return FileFormatError(f"{shown}: {what}: it is not the history of a run this course saved. {fix}")
@@ -230,23 +295,22 @@ def fit_resumable(
             raise FileFormatError(f"{folder / _FINAL} cannot be loaded into this model ({str(error)[:200]}): it is "
                                   f"damaged, or was saved by another model. Delete the folder {folder} to train "
                                   "again.") from None
+        (folder / _CHECKPOINT).unlink(missing_ok=True)  # left if the run was stopped just after finishing
         run = _run_from(record, loaded=True)
         print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of training); "
               "delete that folder to train again.", flush=True)
         return run
-    backup = folder / _BACKUP
-    restore = keras.callbacks.BackupAndRestore(str(backup), double_checkpoint=True)
     log = EpochLog(progress=progress)
-    history_file = _HistoryFile(folder, log, settings)
-    done = _epochs_done(backup)
+    checkpoint = _Checkpoint(folder, log, settings)
+    done = len(_record_in(folder / _CHECKPOINT, folder)["epochs"]) if (folder / _CHECKPOINT).exists() else 0
     if done:
-        print(f"Resuming from the checkpoint in {backup}: {done} of {epochs} epochs already done.", flush=True)
+        print(f"Resuming from the checkpoint {folder / _CHECKPOINT}: {done} of {epochs} epochs already done.",
+              flush=True)
     shuffle = fit_args.pop("shuffle", not _is_dataset(data))
-    model.fit(data, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[restore, log, history_file, *callbacks], **fit_args)
-    record = _read_history(folder)
-    record["complete"] = True
+    model.fit(data, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[log, checkpoint, *callbacks], **fit_args)
+    record = {**checkpoint.record, "complete": True}
     _save_final(model, folder, record)
-    shutil.rmtree(backup, ignore_errors=True)
+    (folder / _CHECKPOINT).unlink(missing_ok=True)
     return _run_from(record, resumed_from=done)
 
 
@@ -271,13 +335,6 @@ def _save_final(model: keras.Model, folder: Path, record: dict) -> None:
         if json.dumps(_read_history(folder, history)) != json.dumps(record):  # as text: a NaN loss equals itself
             raise OSError(f"the history saved for {folder / _HISTORY} does not read back the same; nothing was "
                           "replaced")
-
-
-def _epochs_done(backup: Path) -> int:
-    try:
-        return int(json.loads((backup / "training_metadata.json").read_text())["epoch"])
-    except (OSError, ValueError, KeyError):
-        return 0
 
 
 @keras.saving.register_keras_serializable(package="course_utils")

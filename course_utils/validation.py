@@ -72,7 +72,8 @@ class Overlap:
 
         return (
             f"{self.held_out:,} held-out phrases; from a sentence that also has training phrases: "
-            f"{share(self.same_sentence)}; found word for word inside such a training phrase: {share(self.inside_train)}"
+            f"{share(self.same_sentence)}; found word for word inside such a training phrase: "
+            f"{share(self.inside_train)}"
         )
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of renames."""
+"""Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of
+renames."""
 from __future__ import annotations
 
 import http.server

@@ -84,7 +84,8 @@ def assert_exercise(
     namespace = dict(namespace or {})
     who = f"{exercise.handle} ({exercise.title!r})"
     results: dict[str, CheckResult] = {}
-    assert exercise.hints, f"{who} has no hints: every exercise cell offers `# {exercise.handle}.hint()`, so give at least one."
+    assert exercise.hints, (
+        f"{who} has no hints: every exercise cell offers `# {exercise.handle}.hint()`, so give at least one.")
 
     if isinstance(exercise, QuestionExercise) and exercise.name is None:
         assert not mistakes, f"{who} is reveal-only (no choices), so no answer can be a mistake: drop `mistakes`."
@@ -123,7 +124,8 @@ def assert_exercise(
             f" The learner reads: {result.message}")
 
     results["blank"] = blank = exercise.try_answer(..., namespace)
-    assert blank.outcome is Outcome.NOT_ATTEMPTED, f"{who}: a blank answer (...) should be 'not yet attempted': {blank.message}"
+    assert blank.outcome is Outcome.NOT_ATTEMPTED, (
+        f"{who}: a blank answer (...) should be 'not yet attempted': {blank.message}")
     if not isinstance(exercise, QuestionExercise):
         assert "stands in" in blank.message, (
             f"{who}: for a blank answer the reference should stand in, so the cells below run; it said:"
@@ -229,7 +231,8 @@ def assert_blank_then_correct(exercise: Exercise, namespace: dict[str, Any] | No
             if history and not isinstance(exercise, QuestionExercise):
                 again = notebook.check()
                 assert again.outcome is Outcome.NOT_ATTEMPTED and "still holds" in again.message, (
-                    f"{who} {where}: checked again in a later cell, with the stand-in untouched, it said: {again.message}")
+                    f"{who} {where}: checked again in a later cell, with the stand-in untouched, it said: "
+                    f"{again.message}")
             if isinstance(answer, str) and (isinstance(exercise, (FunctionExercise, QuestionExercise))
                                             or what == "the solution's cell"):
                 notebook.run(answer)
@@ -403,7 +406,8 @@ def assert_reveals_nothing(exercise: Exercise, namespace: dict[str, Any] | None 
         result = exercise.try_answer(answer, namespace)
         if result.outcome is not Outcome.INCORRECT:
             if must_fail:
-                failures.append(f"the wrong answer {_short(answer)} was judged {result.outcome.value!r}: {result.message}")
+                failures.append(
+                    f"the wrong answer {_short(answer)} was judged {result.outcome.value!r}: {result.message}")
             return
         message = result.message
         for text in strip:

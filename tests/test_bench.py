@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -120,6 +121,27 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     saved = json.loads(out.with_suffix(".json").read_text())
     assert [r["name"] for r in saved["results"]] == ["fast"] and "AVX-512" in saved["machine"]
     assert not (tmp_path / "benchmark.json").exists()
+
+
+@pytest.mark.parametrize("written, message", [
+    (None, "wrote no result to"),
+    ('{"results": [{"name": "fast"', "wrote a result that cannot be read: .*line 1, column"),
+    ('{"results": [{"name": "fast"}]}', "wrote a result that cannot be read: .*result 1 has no"),
+], ids=["nothing", "cut-off", "fields-missing"])
+def test_a_worker_result_that_cannot_be_read_is_reported_not_raised(tmp_path, monkeypatch, capsys, written, message):
+    """The parent reads each worker's JSON as it reads the committed results: a fault is one clear line."""
+    import sys
+
+    def fake_worker(name, fraction, epochs, cpus, out):
+        code = "" if written is None else f"open({str(out)!r}, 'w').write({written!r})"
+        return [sys.executable, "-c", code]
+
+    monkeypatch.setattr(bench, "_worker", fake_worker)
+    monkeypatch.setattr(bench, "RESULTS", tmp_path / "benchmark.json")
+    out = tmp_path / "bench.md"
+    assert bench.main(["--configs", "fast", "--no-pinned", "--out", str(out)]) == 1
+    assert re.search(f"error: configuration fast {message}", capsys.readouterr().err)
+    assert not out.exists() and not (tmp_path / "benchmark.json").exists()
 
 
 # ------------------------------------------------------------------ faults a hostile reader found

@@ -200,7 +200,8 @@ def random_arguments(name: str, rng: np.random.Generator, lstm: cells.Params, gr
         "input_gate": (x, h, lstm), "candidate": (x, h, lstm), "output_gate": (x, h, lstm),
         "forget_gate": (x, h, lstm), "update_cell": (c, *rng.uniform(0, 1, (2, 3, UNITS)), np.tanh(c)),
         "lstm_step": (x, h, c, lstm),
-        "update_gate": (x, h, gru), "reset_gate": (x, h, gru), "gru_candidate": (x, h, rng.uniform(0, 1, (3, UNITS)), gru),
+        "update_gate": (x, h, gru), "reset_gate": (x, h, gru),
+        "gru_candidate": (x, h, rng.uniform(0, 1, (3, UNITS)), gru),
         "gru_step": (x, h, gru),
     }[name]
 
@@ -212,12 +213,14 @@ EXERCISES = {"forget_gate": l03.ex1, "update_cell": l03.ex2, "lstm_step": l03.ex
 def test_notebook_teaches_the_package_code():
     """Each function the notebook writes inline, and each exercise's solution, equals course_utils.cells."""
     found = notebook_functions()
-    assert set(INLINE) | set(EXERCISES) <= set(found), f"notebook 03 no longer defines {set(INLINE) | set(EXERCISES) - set(found)}"
+    assert set(INLINE) | set(EXERCISES) <= set(found), (
+        f"notebook 03 no longer defines {set(INLINE) | set(EXERCISES) - set(found)}")
     namespace = {"np": np}
     for name in INLINE:
         define(found[name], namespace)
     for name, exercise in EXERCISES.items():
-        assert ast.parse(found[name]).body[0].body[-1].value.value is Ellipsis, f"exercise {name} is not blank in the notebook"
+        assert ast.parse(found[name]).body[0].body[-1].value.value is Ellipsis, (
+            f"exercise {name} is not blank in the notebook")
         define(exercise.solution_code, namespace)
     rng = np.random.default_rng(9)
     lstm, gru = cells.random_lstm_params(INPUTS, UNITS, seed=10), random_gru_params(INPUTS, UNITS, seed=11)
@@ -225,4 +228,5 @@ def test_notebook_teaches_the_package_code():
         for _ in range(3):
             arguments = random_arguments(name, rng, lstm, gru)
             ours, package = namespace[name](*arguments), getattr(cells, name)(*arguments)
-            np.testing.assert_allclose(ours, package, rtol=1e-12, err_msg=f"notebook's {name} differs from cells.{name}")
+            np.testing.assert_allclose(ours, package, rtol=1e-12,
+                                       err_msg=f"notebook's {name} differs from cells.{name}")

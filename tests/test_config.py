@@ -169,5 +169,6 @@ def test_keras_setup_says_when_the_threads_need_a_restart():
         "print('threads' if settings.threads else 'none')\n"
     )
     assert lines[-3].startswith("Mode: full (") and "the default" in lines[-3]
-    assert lines[-2].startswith("TensorFlow threads: TensorFlow has already started") and "restart the kernel" in lines[-2]
+    assert (lines[-2].startswith("TensorFlow threads: TensorFlow has already started")
+            and "restart the kernel" in lines[-2])
     assert lines[-1] == "threads"

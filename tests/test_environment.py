@@ -20,7 +20,8 @@ def test_this_environment_passes():
 
 
 def test_report_gives_advice_for_problems():
-    text = report([Check("Keras", "2.15.0", False, "the course is written for Keras 3"), Check("Python", "3.11.7", True)])
+    text = report([Check("Keras", "2.15.0", False, "the course is written for Keras 3"),
+                   Check("Python", "3.11.7", True)])
     assert "FIX  Keras" in text and "-> the course is written for Keras 3" in text
     assert "ok   Python" in text and "1 problem(s)" in text
 
@@ -90,7 +91,8 @@ def test_report_inside_binder_sim():
     if os.geteuid() != 0:
         pytest.skip("binder-sim needs root to create cgroups")
     code = "from course_utils import environment\nprint(environment.report())"
-    done = subprocess.run([str(BINDER_SIM), "--", sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([str(BINDER_SIM), "--", sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = {row[5:18].strip(): row for row in done.stdout.splitlines() if row[:3] in ("ok ", "FIX")}
     assert lines["CPUs"].startswith("ok   CPUs          1 usable (") and "CPU quota 1 CPU" in lines["CPUs"]

@@ -175,7 +175,8 @@ def test_notebook_05s_inline_cosine_lines_agree_with_nearest_words():
 
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "05_sentiment_lstm.ipynb"
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    source = next("".join(c["source"]) for c in cells if c["cell_type"] == "code" and "unit = embedding /" in "".join(c["source"]))
+    source = next("".join(c["source"]) for c in cells
+                  if c["cell_type"] == "code" and "unit = embedding /" in "".join(c["source"]))
     texts = ["a good film", "a good , funny film", "a bad , dull film", "not good", "a great cast", "the worst plot",
              "good and great", "dull and bad", "funny , good , great"]
     vectoriser = Vectoriser(num_words=16, cleaner="clean_2019").fit(texts)

@@ -267,7 +267,8 @@ def test_incorrect_answer_is_kept_and_the_way_out_is_named(ns):
     result = ONE_HOT_EX.check(namespace=ns)
     assert result.outcome is Outcome.INCORRECT
     assert ns["encoded"] is wrong
-    assert "may fail" in result.message and "ex2.load_solution()" in result.message and "ex2.solution()" in result.message
+    assert ("may fail" in result.message and "ex2.load_solution()" in result.message
+            and "ex2.solution()" in result.message)
 
 
 def test_load_solution_injects_the_reference(ns, capsys):
@@ -552,7 +553,8 @@ def test_function_probes_from_the_namespace_and_fresh_copies(ns):
 
 def test_function_diagnosers_see_the_failing_output():
     exercise = FunctionExercise(number=15, name="half", title="Half", solution="def half(x):\n    return x / 2\n",
-                                probes=[(3,)], diagnosers=[(lambda got, expected: got == 3 // 2, "Use / rather than //.")])
+                                probes=[(3,)],
+                                diagnosers=[(lambda got, expected: got == 3 // 2, "Use / rather than //.")])
     assert "Use / rather than //." in exercise.try_answer(lambda x: x // 2).message
 
 
@@ -713,7 +715,8 @@ def test_importing_exercises_does_not_import_keras():
 
 @pytest.fixture(scope="module")
 def keras():
-    return pytest.importorskip("keras", reason="keras is not installed: the model checks need keras 3 (see requirements.txt)")
+    return pytest.importorskip(
+        "keras", reason="keras is not installed: the model checks need keras 3 (see requirements.txt)")
 
 
 MODEL_SOLUTION = """
@@ -758,7 +761,8 @@ def test_model_typical_mistakes(keras):
          "Layer 3 (Dropout) has rate=0.5, too high."),
         (build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1)),
          "Layer 4 (Dense) has activation='linear', but it should be activation='sigmoid'"),
-        (build(keras, L.Embedding(50, 8), L.LSTM(4, return_sequences=True), L.Dropout(0.2), L.Dense(1, activation="sigmoid")),
+        (build(keras, L.Embedding(50, 8), L.LSTM(4, return_sequences=True), L.Dropout(0.2),
+               L.Dense(1, activation="sigmoid")),
          "return_sequences=True"),
         (keras.Sequential([L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid")]),
          "not built yet"),
@@ -784,7 +788,8 @@ def test_model_shapes_and_parameter_counts(keras):
                          input_shape=(12,))
     assert "Layer 1 (Embedding) outputs shape (None, 12, 8), but it should output (None, 10, 8)" in \
         SHAPES_ONLY_EX.try_answer(wrong_length, namespace).message
-    no_bias = build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid", use_bias=False))
+    no_bias = build(keras, L.Embedding(50, 8), L.LSTM(4), L.Dropout(0.2),
+                    L.Dense(1, activation="sigmoid", use_bias=False))
     assert "Layer 4 (Dense) has 4 parameters, too few" in MODEL_EX.try_answer(no_bias, namespace).message
     small_vocabulary = build(keras, L.Embedding(40, 8), L.LSTM(4), L.Dropout(0.2), L.Dense(1, activation="sigmoid"))
     assert "has 320 parameters, too few" in SHAPES_ONLY_EX.try_answer(small_vocabulary, namespace).message

@@ -95,7 +95,9 @@ def test_every_review_question_has_an_answer(path):
     answers = answered_questions().get(path.stem)
     assert answers is not None, f"instructors/review_answers.md has no section `## {path.stem}`"
     quoted = [question for question, _ in answers]
-    assert quoted == questions, (f"instructors/review_answers.md, ## {path.stem}: quote the notebook's review questions "
-                                 f"in order, each in bold and followed by its answer.\nnotebook: {questions}\nanswers:  {quoted}")
+    assert quoted == questions, (
+        f"instructors/review_answers.md, ## {path.stem}: quote the notebook's review questions "
+        f"in order, each in bold and followed by its answer.\nnotebook: {questions}\nanswers:  {quoted}")
     for question, answer in answers:
-        assert len(answer.split()) >= 8, f"instructors/review_answers.md, ## {path.stem}: {question!r} has no real answer"
+        assert len(answer.split()) >= 8, (
+            f"instructors/review_answers.md, ## {path.stem}: {question!r} has no real answer")

@@ -34,7 +34,8 @@ def test_ex1_best_accuracy():
 
 
 def test_ex2_two_day_rule():
-    one_day = "def next_day(day_before, yesterday):\n    return next_activity(yesterday) if yesterday != REST else 'weights'\n"
+    one_day = ("def next_day(day_before, yesterday):\n"
+               "    return next_activity(yesterday) if yesterday != REST else 'weights'\n")
     restart = ("def next_day(day_before, yesterday):\n"
                "    if yesterday == REST:\n        return 'weights'\n"
                "    if day_before == REST:\n        return next_activity(yesterday)\n"

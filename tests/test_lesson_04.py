@@ -18,8 +18,11 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_text_to_seque
 
 def test_ex1_expand_nt():
     collapsed_2019 = 'def expand_nt(text):\n    return " ".join(text.replace("n\'t", " not").split())\n'
-    spaced = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t").replace("n\'t", " not")\n'
-    stems_only = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t")\n'
+    spaced = ('def expand_nt(text):\n'
+              '    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t")'
+              '.replace("n\'t", " not")\n')
+    stems_only = ('def expand_nt(text):\n'
+                  '    return text.replace("ca n\'t", "can n\'t").replace("wo n\'t", "will n\'t")\n')
     forgot_wo = 'def expand_nt(text):\n    return text.replace("ca n\'t", "can n\'t").replace("n\'t", "not")\n'
     assert_exercise(ex1, mistakes=[
         (collapsed_2019, "2019 bug"),
@@ -59,7 +62,8 @@ def expand_nt(text):
 def test_ex1_wrong_answers_that_passed_the_old_probes_fail(wrong):
     from course_utils.exercises import FunctionExercise, Outcome
 
-    old = FunctionExercise(number=1, name="expand_nt", title="old probes", solution=ex1.solution_code, probes=OLD_PROBES)
+    old = FunctionExercise(number=1, name="expand_nt", title="old probes", solution=ex1.solution_code,
+                           probes=OLD_PROBES)
     assert old.try_answer(wrong).correct  # what the checker used to say
     assert ex1.try_answer(wrong).outcome is Outcome.INCORRECT
     assert set(OLD_PROBES) < set(ex1.probes)  # nothing the old probes caught is lost

@@ -80,10 +80,10 @@ def test_the_2019_run_resumes_after_a_kernel_restart(tmp_path, monkeypatch):
         manager.shutdown_kernel(now=True)
 
     resumed = outputs[-1]
-    assert f"Resuming from the checkpoint in {tmp_path / 'run_2019' / 'backup'}" in resumed, resumed[-2000:]
+    assert f"Resuming from the checkpoint {tmp_path / 'run_2019' / 'checkpoint.weights.h5'}" in resumed, resumed[-2000:]
     assert "of 8 epochs already done" in resumed
     trained_now = [line for line in resumed.splitlines() if line.startswith("epoch ")]
     assert trained_now and trained_now[-1].startswith("epoch 8/8") and len(trained_now) <= 8 - done + 1
     record = json.loads(history.read_text())
     assert record["complete"] and [e["epoch"] for e in record["epochs"]] == list(range(8))
-    assert (tmp_path / "run_2019" / "final.weights.h5").exists()
+    assert sorted(p.name for p in (tmp_path / "run_2019").iterdir()) == ["final.weights.h5", "history.json"]

@@ -54,8 +54,8 @@ ANY_EXERCISE = re.compile(r"\bex(\d+)\.(?:check|hint|solution|load_solution)\(")
 
 def refresh_tip(path: Path) -> str:
     name = f"notebooks/{path.name}"
-    return (f"run `python -m course_utils.tools.refresh_notebook {name}` (or `git checkout -- {name}` if you only ran it"
-            " yourself and did not mean to change it)")
+    return (f"run `python -m course_utils.tools.refresh_notebook {name}` (or `git checkout -- {name}` if you only"
+            " ran it yourself and did not mean to change it)")
 
 
 def where(path: Path, index: int, cell) -> str:
@@ -325,7 +325,8 @@ def check_exercises(notebook, path: Path) -> list[str]:
                        if number not in found]
             if missing:
                 problems.append(f"{at}: the cell checks exercise {number} but lacks the line(s)"
-                                f" {', '.join(f'`{m}`' for m in missing)}; every exercise cell offers them, commented out")
+                                f" {', '.join(f'`{m}`' for m in missing)}; every exercise cell offers them,"
+                                " commented out")
         for line in lines:
             live = LIVE_REVEAL.search(line.split("#", 1)[0])
             if live:
@@ -337,7 +338,8 @@ def check_exercises(notebook, path: Path) -> list[str]:
                             f" ({', '.join(str(c + 1) for c in cells)}); each exercise has exactly one exercise cell")
     if order and order != list(range(1, len(order) + 1)):
         problems.append(f"notebooks/{path.name}: exercises appear as {', '.join(f'ex{n}' for n in order)}; number"
-                        f" them 1, 2, 3, ... in the order they appear (and in course_utils/lessons/l{path.name[:2]}.py)")
+                        " them 1, 2, 3, ... in the order they appear"
+                        f" (and in course_utils/lessons/l{path.name[:2]}.py)")
     for number in sorted(mentioned - set(order)):
         problems.append(f"notebooks/{path.name}: ex{number} is mentioned but never checked; add its exercise cell"
                         f" with a line `ex{number}.check()`")
@@ -444,7 +446,8 @@ def test_notebooks_are_numbered_without_gaps():
     assert NOTEBOOKS, f"no notebooks found in {NOTEBOOK_DIR}"
     problems = check_names(NOTEBOOKS)
     stray = sorted(p.relative_to(NOTEBOOK_DIR) for p in NOTEBOOK_DIR.rglob("*.ipynb")
-                   if p.parent != NOTEBOOK_DIR and not any(part.startswith(".") for part in p.relative_to(NOTEBOOK_DIR).parts))
+                   if p.parent != NOTEBOOK_DIR
+                   and not any(part.startswith(".") for part in p.relative_to(NOTEBOOK_DIR).parts))
     problems += [f"notebooks/{p}: a notebook in a sub-folder; lessons live directly in notebooks/" for p in stray]
     assert not problems, report(problems)
 
@@ -560,11 +563,13 @@ def test_good_names_pass():
 
 @pytest.mark.parametrize("head, words", [
     ("# 04 · A title\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder})", "title says 04"),
-    ("# A title\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder})", "must be the title `# 03 · Title`"),
+    ("# A title\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder})",
+     "must be the title `# 03 · Title`"),
     ("# 03 - A title\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder})", "middle dot"),
     ("# 03 · A title\n\nNo badge.", "Binder badge is missing"),
     ("# 03 · A title\n\n[![Open in Binder](https://mybinder.org/badge_logo.svg)]"
-     "(https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/02_other.ipynb)", "opens 'lab/tree/notebooks/02_other"),
+     "(https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/02_other.ipynb)",
+     "opens 'lab/tree/notebooks/02_other"),
 ])
 def test_title_rule(head, words):
     assert words in report(check_title(make(head=head), FAKE))

@@ -181,7 +181,8 @@ def run_in_binder_sim(code: str) -> str:
         pytest.skip(f"{BINDER_SIM} is not here (only developers' machines have ../shared/tools)")
     if os.geteuid() != 0:
         pytest.skip("binder-sim needs root to create cgroups")
-    done = subprocess.run([str(BINDER_SIM), "--", sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([str(BINDER_SIM), "--", sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=120)
     if done.returncode == 2 and "binder-sim:" in done.stderr and "exit" not in done.stderr:
         pytest.skip(f"binder-sim cannot run here: {done.stderr.strip()}")
     assert done.returncode == 0, done.stderr

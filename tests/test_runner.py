@@ -45,7 +45,8 @@ def test_notebooks_are_found_in_course_order(tmp_path):
 
 
 def run_runner(*args, build):
-    """``python -m course_utils.tools.runner`` in its own process: ``--cpus`` changes the affinity of the process it runs in."""
+    """``python -m course_utils.tools.runner`` in its own process: ``--cpus`` changes the affinity of the process it
+    runs in."""
     env = {**os.environ, "COURSE_BUILD_DIR": str(build)}
     return subprocess.run([sys.executable, "-m", "course_utils.tools.runner", *args], capture_output=True, text=True,
                           timeout=300, env=env)

@@ -97,4 +97,5 @@ def test_code_above_the_exercise_comment_is_kept():
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from course_utils.lessons.l00 import ex1\n\n# Exercise 1: pick\nanswer_1 = ...\nex1.check()")])
     solved, _ = solutions.solve(notebook, [question])
-    assert solved.cells[0].source == "from course_utils.lessons.l00 import ex1\n\n# Exercise 1: pick\nanswer_1 = 'a'\n\nex1.check()"
+    assert solved.cells[0].source == (
+        "from course_utils.lessons.l00 import ex1\n\n# Exercise 1: pick\nanswer_1 = 'a'\n\nex1.check()")

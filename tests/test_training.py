@@ -104,8 +104,8 @@ def test_a_resumable_run_continues_after_an_interruption_and_is_kept_when_done(t
     assert "Resuming from the checkpoint" in out and "2 of 4 epochs already done" in out
     assert run.resumed_from == 2 and run.epochs == 4 and len(run.history["loss"]) == 4
     assert int(fresh.optimizer.iterations.numpy()) == 4 * 4  # 4 epochs of 4 batches: the optimizer state came back
-    assert not (folder / "backup").exists() and (folder / "final.weights.h5").exists()
-    assert not [p for p in folder.iterdir() if ".part" in p.name]
+    # No checkpoint left, and no temporary file.
+    assert sorted(p.name for p in folder.iterdir()) == ["final.weights.h5", "history.json"]
 
     again = tiny_model(seed=2)
     kept = training.fit_resumable(again, x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
@@ -114,6 +114,119 @@ def test_a_resumable_run_continues_after_an_interruption_and_is_kept_when_done(t
 
     with pytest.raises(ValueError, match="other settings"):
         training.fit_resumable(tiny_model(), x, y=y, batch_size=32, folder=folder, epochs=4, progress=False)
+
+
+def run_killed_after(folder, last_epoch: int, epochs: int = 4):
+    """Train ``tiny_model`` in ``folder`` and stop it (as a kernel restart would) after epoch ``last_epoch``."""
+    import keras
+
+    from course_utils import training
+
+    class KillAfter(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == last_epoch:
+                raise Killed
+
+    x, y = DATA
+    with pytest.raises(Killed):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=epochs, progress=False,
+                               callbacks=[KillAfter()])
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_checkpoint_that_fails_half_way_leaves_the_last_whole_epoch(tmp_path, monkeypatch):
+    """A write that dies mid-file (a kill, a full disk) never damages the checkpoint of the epoch before."""
+    import keras
+
+    from course_utils import training
+
+    folder = tmp_path / "run"
+    run_killed_after(folder, last_epoch=1)
+    before = snapshot(folder)
+    assert sorted(before) == ["checkpoint.weights.h5", "history.json"]
+    real_save = keras.Model.save_weights
+
+    def dies_half_way(self, filepath, *args, **kwargs):
+        real_save(self, filepath, *args, **kwargs)
+        with open(filepath, "r+b") as out:
+            out.truncate(out.seek(0, 2) // 2)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(keras.Model, "save_weights", dies_half_way)
+    x, y = DATA
+    with pytest.raises(OSError, match="No space"):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    monkeypatch.undo()
+    assert snapshot(folder) == before  # byte-identical, and no temporary file left
+
+    run = training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    assert run.resumed_from == 2 and [round(s, 6) for s in run.seconds[:2]] == [
+        round(e["seconds"], 6) for e in json.loads(before["history.json"])["epochs"]]
+
+
+def test_a_rename_failing_after_the_checkpoint_puts_the_old_one_back(tmp_path, full_disk_at_rename):
+    """The checkpoint and history.json are replaced as a set: if the second rename fails, the first is undone."""
+    from course_utils import training
+
+    folder = tmp_path / "run"
+    run_killed_after(folder, last_epoch=0)
+    before = snapshot(folder)
+    full_disk_at_rename(2)
+    x, y = DATA
+    with pytest.raises(OSError, match="No space"):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    assert snapshot(folder) == before
+
+
+def test_a_stale_temporary_of_a_killed_checkpoint_is_removed(tmp_path):
+    from course_utils import training
+
+    folder = tmp_path / "run"
+    run_killed_after(folder, last_epoch=0)
+    # What a kernel killed mid-write leaves: named as FileSet names it, by a process that no longer runs.
+    stale = folder / ".checkpoint.weights.h5.999999999.k2j4h5g6.part.weights.h5"
+    stale.write_bytes(b"half an HDF5 file")
+    x, y = DATA
+    training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["final.weights.h5", "history.json"]
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda path: path.write_bytes(path.read_bytes()[:200]), r"is not a checkpoint this course can read"),
+    (lambda path: path.write_bytes(b""), r"is not a checkpoint this course can read"),
+], ids=["cut-off", "empty"])
+def test_a_damaged_checkpoint_is_named_with_what_to_do(tmp_path, damage, message):
+    from course_utils import training
+    from course_utils.files import FileFormatError
+
+    folder = tmp_path / "run"
+    run_killed_after(folder, last_epoch=0)
+    damage(folder / "checkpoint.weights.h5")
+    x, y = DATA
+    with pytest.raises(FileFormatError, match=message) as caught:
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
+    assert str(caught.value).startswith(str(folder / "checkpoint.weights.h5"))
+    assert f"Delete the folder {folder}" in str(caught.value)
+
+
+def test_a_checkpoint_of_other_settings_or_without_a_record_is_refused(tmp_path):
+    import h5py
+
+    from course_utils import training
+    from course_utils.files import FileFormatError
+
+    folder = tmp_path / "run"
+    run_killed_after(folder, last_epoch=0)
+    x, y = DATA
+    with pytest.raises(ValueError, match="other settings"):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=32, folder=folder, epochs=4, progress=False)
+    with h5py.File(folder / "checkpoint.weights.h5", "a") as weights:
+        del weights.attrs["course_run"]
+    with pytest.raises(FileFormatError, match="not the run's record"):
+        training.fit_resumable(tiny_model(), x, y=y, batch_size=16, folder=folder, epochs=4, progress=False)
 
 
 # ------------------------------------------------------------------ faults a hostile reader found

@@ -31,7 +31,8 @@ def expected(values: dict) -> dict[str, float]:
     """The gates and states of a one-unit LSTM, straight from the equations."""
     s = {}
     for gate in "fio":
-        s[gate] = cells.sigmoid(values[f"w_{gate}"] * values["x"] + values[f"u_{gate}"] * values["h_prev"] + values[f"b_{gate}"])
+        s[gate] = cells.sigmoid(values[f"w_{gate}"] * values["x"] + values[f"u_{gate}"] * values["h_prev"]
+                                + values[f"b_{gate}"])
     s["g"] = np.tanh(values["w_g"] * values["x"] + values["u_g"] * values["h_prev"] + values["b_g"])
     s["c"] = s["f"] * values["c_prev"] + s["i"] * s["g"]
     s["h"] = s["o"] * np.tanh(s["c"])
@@ -51,7 +52,8 @@ def test_closing_the_forget_gate_drops_the_old_cell_state(explorer):
     picture, forget_curve = bytes(explorer.output.value), curve(explorer, 0)
     explorer.sliders["b_f"].value = -4.0
     assert explorer.state["f"] < 0.02 < before["f"]
-    assert explorer.state["c"] == pytest.approx(explorer.state["f"] * DEFAULTS["c_prev"] + explorer.state["i"] * explorer.state["g"])
+    assert explorer.state["c"] == pytest.approx(
+        explorer.state["f"] * DEFAULTS["c_prev"] + explorer.state["i"] * explorer.state["g"])
     assert explorer.state["i"] == before["i"] and explorer.state["g"] == before["g"]  # other gates untouched
     assert shown(explorer, "f") == pytest.approx(explorer.state["f"], abs=5e-4)
     assert "+ -4.0)" in explorer.readout.value  # the sum behind the forget gate shows the new bias

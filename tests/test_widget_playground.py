@@ -15,7 +15,8 @@ def parts():
     from course_utils import sentiment_models as models
 
     keras.utils.set_random_seed(0)
-    vectoriser = Vectoriser(cleaner="clean").fit(["a good film", "not a good film", "a dull plot", "the acting is fine"])
+    vectoriser = Vectoriser(cleaner="clean").fit(
+        ["a good film", "not a good film", "a dull plot", "the acting is fine"])
     model = models.prefix_reader(vectoriser.input_dim, embed_dim=8, units=4)
     return model, vectoriser
 

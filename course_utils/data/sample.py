@@ -330,7 +330,8 @@ leads rivals veteran quiet chemistry between open British Korean Italian black-a
 period central lead supporting main young whole international orchestral jazz piano
 electronic pop handheld widescreen improvised rapid-fire sparse secondary adult visual
 special digital surprise slapstick adapted rapid folk
-twenty feature effort starring far part times paper compared study fans direction full running despite presence places stretches false recent predecessor made
+twenty feature effort starring far part times paper compared study fans direction full running despite presence places
+stretches false recent predecessor made
 seeing knew growing up returns during films movies comedies thrillers dramas
 Varga Okafor Lindqvist Moreau Castellanos Brennan Nakamura Dupré Marchetti Haddad Whitaker Kowalski
 Midnight Harbor Paper Moons Glass Houses Static Orchard
@@ -718,7 +719,8 @@ class _Grammar:
         def negated_nominal() -> _Node:
             if plural:
                 return negated_adjp()
-            return _join("is", _join(_pick(rng, ("not", "n't", "hardly")), self.nominal(-sign, subject_is_film, plain=True)))
+            return _join("is", _join(_pick(rng, ("not", "n't", "hardly")),
+                                     self.nominal(-sign, subject_is_film, plain=True)))
 
         def verb() -> _Node:
             singular, many, _ = _pick(rng, _VERBS[sign])
@@ -858,7 +860,8 @@ class _Grammar:
         what = _weighted(rng, [
             (1, lambda: _join("follows", _join(self.character_np(),
                                                _seq("who", "returns", "home", "to", self.place())))),
-            (1, lambda: _join("tells", _join(_seq("the", "story", "of", "two", _pick(rng, ("sisters", "brothers", "friends"))),
+            (1, lambda: _join("tells", _join(_seq("the", "story", "of", "two",
+                                                  _pick(rng, ("sisters", "brothers", "friends"))),
                                              _seq("in", self.place())))),
             (1, lambda: _join("stars", _join(self.name(), _join("as", self.character_np())))),
             (1, lambda: _join("is", _join(_seq("set", "in", self.place()),
@@ -985,9 +988,10 @@ class _Grammar:
 
         def surprise() -> _Node:
             noun = self.film_noun()
-            return _join(_join("who", _join("knew", _join(_with_article(_leaf(noun)),
-                                                          _join("could", _join("be", _join("so", self.adjective(sign, (1, 2))))))
-                                            )), "?")
+            return _join(_join("who", _join("knew", _join(
+                _with_article(_leaf(noun)),
+                _join("could", _join("be", _join("so", self.adjective(sign, (1, 2))))),
+            ))), "?")
 
         def neutral() -> _Node:
             return period(self.description())
@@ -1094,7 +1098,8 @@ def verify_sample(directory: Path) -> None:
 
 
 def _verify(paths: dict[str, Path], shown: Path) -> None:
-    """The check behind :func:`verify_sample`, on ``paths`` (file name -> where it is now; temporaries while writing)."""
+    """The check behind :func:`verify_sample`, on ``paths`` (file name -> where it is now; temporaries while
+    writing)."""
     fix = "Run `python -m course_utils.data.sample` to regenerate it (or restore it with git)."
     listing_path = shown / CHECKSUM_FILE
     if not paths[CHECKSUM_FILE].is_file():
@@ -1114,7 +1119,9 @@ def _verify(paths: dict[str, Path], shown: Path) -> None:
         if not paths[name].is_file():
             raise ValueError(f"{shown / name} is missing. {fix}")
         if sha256_of(paths[name]) != expected[name]:
-            raise ValueError(f"{shown / name} does not match its checksum in {CHECKSUM_FILE}: the file was changed. {fix}")
+            raise ValueError(
+                f"{shown / name} does not match its checksum in {CHECKSUM_FILE}: the file was changed. {fix}"
+            )
 
 
 def _main(argv: Sequence[str] | None = None) -> None:

@@ -644,7 +644,7 @@ class ModelExercise(_CodeExercise):
         if not reference.built:
             raise ExerciseDefinitionError(f"exercise {self.number}: the solution's model is not built")
         ours, theirs = _layers(answer), _layers(reference)
-        our_types, their_types = [type(l).__name__ for l in ours], [type(l).__name__ for l in theirs]
+        our_types, their_types = [type(layer).__name__ for layer in ours], [type(layer).__name__ for layer in theirs]
         if len(ours) != len(theirs):
             return (f"`{self.name}` has {len(ours)} layers ({', '.join(our_types) or 'none'}), but it should have"
                     f" {len(theirs)} ({', '.join(their_types)}).")

@@ -1,4 +1,6 @@
 """Exercises of notebook 00, the start page."""
+import numpy as np
+
 from course_utils.exercises import QuestionExercise, ValueExercise
 
 ex1 = QuestionExercise(
@@ -35,7 +37,8 @@ ex2 = ValueExercise(
     ],
     diagnosers=[
         (
-            lambda answer, expected: hasattr(answer, "dtype") and getattr(answer, "dtype", None) == bool,
+            # ==, not `is`: a boolean column's dtype, dtype('bool'), equals np.dtype(bool) (and bool) but is not bool.
+            lambda answer, expected: hasattr(answer, "dtype") and getattr(answer, "dtype", None) == np.dtype(bool),
             "That is a column of True/False values, one per phrase: add them up with `.sum()`.",
         ),
     ],

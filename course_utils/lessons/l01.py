@@ -15,7 +15,8 @@ def _is_index_of(got: object, expected: np.ndarray) -> bool:
 def _alphabetical_one_hot(got: object, expected: np.ndarray) -> bool:
     order = sorted(ACTIVITIES)
     day = ACTIVITIES[int(expected.argmax())]
-    return isinstance(got, np.ndarray) and np.array_equal(got, np.eye(3)[order.index(day)]) and order != list(ACTIVITIES)
+    return (isinstance(got, np.ndarray) and np.array_equal(got, np.eye(3)[order.index(day)])
+            and order != list(ACTIVITIES))
 
 
 ex1 = FunctionExercise(
@@ -92,7 +93,8 @@ def today(yesterday, hockey):
         "Hockey changes the plan only when the plan is weights: then we go straight to swimming.",
     ],
     diagnosers=[
-        (_ignores_hockey, "You planned weights on a hockey day. Hockey means we skip the gym: weights becomes swimming."),
+        (_ignores_hockey, "You planned weights on a hockey day. Hockey means we skip the gym: weights becomes"
+                          " swimming."),
         (_always_swims, "Hockey only changes a weights day. On a day that would be swimming or yoga anyway, the plan"
                         " stays as it is."),
     ],

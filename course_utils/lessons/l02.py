@@ -156,7 +156,10 @@ ex4 = _GradientQuestion(
         " to carry it. The LSTM's cell state passes memory on by multiplying it by the forget gate: with the gate"
         " near 1, the gradient from far back stays large enough to learn from."
     ),
-    hints=["Before training, the SimpleRNN answers at chance. What does a gradient near zero say about the next updates?"],
+    hints=[
+        "Before training, the SimpleRNN answers at chance. What does a gradient near zero say about the next"
+        " updates?"
+    ],
 )
 
 EXERCISES = [ex1, ex2, ex3, ex4]

@@ -9,7 +9,9 @@ ex1 = QuestionExercise(
     title="Why does `recurrent_dropout` cost so much?",
     choices={
         "a": "It drops 30% of the weights, so the model needs more epochs to learn.",
-        "b": "It masks the previous output h(t-1) where it enters each gate, with one mask per gate, so Keras runs the cell as `implementation=1`: eight smaller matrix products a step instead of two (and on a GPU, no fused cuDNN kernel).",
+        "b": "It masks the previous output h(t-1) where it enters each gate, with one mask per gate, so Keras runs the"
+             " cell as `implementation=1`: eight smaller matrix products a step instead of two (and on a GPU, no fused"
+             " cuDNN kernel).",
         "c": "It makes the model larger: the dropped units are stored as extra weights.",
     },
     answer="b",
@@ -18,12 +20,12 @@ ex1 = QuestionExercise(
         "c": "Dropout adds no weights at all: compare `count_params()` with and without it.",
     },
     explanation=(
-        "`recurrent_dropout` multiplies the previous output h(t-1) by a random mask where it enters the gates, at every "
-        "step of the loop over the words (Keras draws the mask once per batch and reuses it at each step; the cell "
-        "state c(t) is not masked). Each gate gets its own mask, so Keras switches the cell to `implementation=1`: "
-        "four input products and four recurrent products a step, each a quarter of the size, instead of one of "
-        "each. On a CPU that is the whole cost (notebook 06 prints how much it is on your machine); on a GPU it also "
-        "rules out the fused cuDNN kernel, which Keras uses only when `recurrent_dropout=0`."
+        "`recurrent_dropout` multiplies the previous output h(t-1) by a random mask where it enters the gates, at "
+        "every step of the loop over the words (Keras draws the mask once per batch and reuses it at each step; the "
+        "cell state c(t) is not masked). Each gate gets its own mask, so Keras switches the cell to "
+        "`implementation=1`: four input products and four recurrent products a step, each a quarter of the size, "
+        "instead of one of each. On a CPU that is the whole cost (notebook 06 prints how much it is on your machine); "
+        "on a GPU it also rules out the fused cuDNN kernel, which Keras uses only when `recurrent_dropout=0`."
     ),
     hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
 )
@@ -67,11 +69,13 @@ def read_position(phrase, sequence):
             ([4, 7, 9], [4, 7]), ([5], [4, 7])],
     hints=[
         "A left-to-right LSTM has read the phrase exactly when the sequence *starts* with it.",
-        "Compare `sequence[:len(phrase)]` with `phrase`; positions count from 0, so the last word of the phrase is at `len(phrase) - 1`.",
+        "Compare `sequence[:len(phrase)]` with `phrase`; positions count from 0, so the last word of the phrase is at"
+        " `len(phrase) - 1`.",
     ],
     diagnosers=[
         (lambda got, expected: expected == -1 and isinstance(got, (int, np.integer)) and got >= 0,
-         "The phrase must sit at the *start* of the sequence. Found further in, the LSTM's state there also holds the words before it."),
+         "The phrase must sit at the *start* of the sequence. Found further in, the LSTM's state there also holds the"
+         " words before it."),
         (lambda got, expected: expected >= 0 and got == expected + 1,
          "One too far: positions count from 0, so a phrase of n words ends at position n - 1."),
     ],
@@ -88,7 +92,8 @@ ex4 = QuestionExercise(
     },
     answer="c",
     feedback={
-        "a": "Then the held-out sentences choose the epoch, and the accuracy reported on them is picked as the best of several tries: it flatters the model.",
+        "a": "Then the held-out sentences choose the epoch, and the accuracy reported on them is picked as the best of"
+             " several tries: it flatters the model.",
         "b": "The training loss keeps falling long after the model starts to overfit; it cannot tell you when to stop.",
     },
     explanation=(
@@ -121,9 +126,10 @@ pooled = keras.Sequential([
 ])
 ''',
     hints=[
-        "Six entries: the input, `Embedding(VOCAB, 256)`, `SpatialDropout1D(0.3)`, a `Bidirectional` LSTM of 128 units, "
-        "`GlobalMaxPooling1D()` and the softmax layer.",
-        "The pooling needs the LSTM's output at every step: `LSTM(128, return_sequences=True)` inside `Bidirectional(...)`.",
+        "Six entries: the input, `Embedding(VOCAB, 256)`, `SpatialDropout1D(0.3)`, a `Bidirectional` LSTM of 128 "
+        "units, `GlobalMaxPooling1D()` and the softmax layer.",
+        "The pooling needs the LSTM's output at every step: `LSTM(128, return_sequences=True)` inside"
+        " `Bidirectional(...)`.",
     ],
 )
 

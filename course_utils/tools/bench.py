@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.worker_cpus:
             os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.worker_cpus])
         result = run_config(CONFIGS[args.worker], args.fraction, args.epochs, pinned=bool(args.worker_cpus))
-        write_json(args.json, asdict(result))
+        write_json(args.json, {"results": [asdict(result)]}, verify=saved_results)  # read back as main() reads it
         return 0
 
     names = [n.strip() for n in args.configs.split(",") if n.strip()]
@@ -420,7 +420,15 @@ def main(argv: list[str] | None = None) -> int:
             if done.returncode != 0:
                 print(f"error: configuration {name} failed (exit status {done.returncode})", file=sys.stderr)
                 return 1
-            results.append(Result(**json.loads(path.read_text())))
+            try:
+                found = saved_results(path)  # checked field by field: a fault names the file and what is wrong
+            except FileFormatError as error:
+                print(f"error: configuration {name} wrote a result that cannot be read: {error}", file=sys.stderr)
+                return 1
+            if found is None:
+                print(f"error: configuration {name} wrote no result to {path}", file=sys.stderr)
+                return 1
+            results.extend(found[1].values())
     shown = "python -m course_utils.tools.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(results, machine_line, shown, when)

@@ -23,7 +23,9 @@ def refresh(path: Path, execute: bool = True) -> None:
     notebook = nbformat.read(path, as_version=4)
     if execute:
         os.environ["COURSE_QUICK"] = "1"
-        NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -35,13 +37,15 @@ def refresh(path: Path, execute: bool = True) -> None:
     notebook.metadata.pop("widgets", None)
     # Through a temporary file, checked as a notebook: a failed write never leaves half a notebook.
     text = nbformat.writes(notebook)
-    write_atomically(path, text if text.endswith("\n") else text + "\n", verify=lambda temp: nbformat.read(temp, as_version=4))
+    write_atomically(path, text if text.endswith("\n") else text + "\n",
+                     verify=lambda temp: nbformat.read(temp, as_version=4))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
-    parser.add_argument("--no-execute", action="store_true", help="only strip outputs (tagged cells keep what they have)")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="only strip outputs (tagged cells keep what they have)")
     args = parser.parse_args()
     for path in args.notebooks:
         refresh(path, execute=not args.no_execute)

@@ -47,7 +47,8 @@ class RunResult:
     def line(self) -> str:
         peak = f"{self.peak_bytes / 2**20:7,.0f} MB" if self.peak_bytes else "      ? MB"
         status = "ok    " if self.ok else "FAILED"
-        return f"{self.name:<34} {status} {self.seconds:8.1f} s   peak {peak}" + (f"   {self.error}" if self.error else "")
+        return (f"{self.name:<34} {status} {self.seconds:8.1f} s   peak {peak}"
+                + (f"   {self.error}" if self.error else ""))
 
 
 def course_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
@@ -72,7 +73,8 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
 
         notebook, exercise_cells = solutions.solve(notebook, solutions.lesson_exercises(path))
     notebook.cells.append(nbformat.v4.new_code_cell(PEAK_PROBE))
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     error = ""
     try:
@@ -168,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
                          + (f"cgroup CPU quota {quota:g})" if quota is not None else "no cgroup CPU quota)"))
     build = config.build_dir()
     os.environ["COURSE_BUILD_DIR"] = str(build)  # the kernels inherit it
-    notebooks = [p for p in course_notebooks(args.notebook_dir) if not args.names or any(n in p.name for n in args.names)]
+    notebooks = [p for p in course_notebooks(args.notebook_dir)
+                 if not args.names or any(n in p.name for n in args.names)]
     if not notebooks:
         print(f"error: no notebook in {args.notebook_dir} matches {args.names}", file=sys.stderr)
         return 2

@@ -82,7 +82,8 @@ def solve(notebook: nbformat.NotebookNode, exercises: list[Exercise]) -> tuple[n
         header = re.search(rf"^# Exercise {number}\b.*$", cell.source[: match.start()], flags=re.MULTILINE)
         start = header.end() + 1 if header else 0
         kept = cell.source[:start].rstrip("\n").splitlines() + [
-            line for line in cell.source[start: match.start()].splitlines() if line.startswith("#") and "..." not in line]
+            line for line in cell.source[start: match.start()].splitlines()
+            if line.startswith("#") and "..." not in line]
         answer = answer_source(exercise)
         cell.source = "\n".join(kept + ([answer.rstrip("\n"), ""] if answer else [])) + (
             "\n" if kept or answer else "") + cell.source[match.start():]

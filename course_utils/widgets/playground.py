@@ -64,12 +64,14 @@ def render(words: Sequence[str], kept: Sequence[bool], steps: np.ndarray, labels
     final = steps[-1]
     best = int(final.argmax())
     shown = " ".join(
-        html.escape(w) if k else f"<s class='course-playground-dropped' title='not in the vocabulary: dropped'>{html.escape(w)}</s>"
+        html.escape(w) if k
+        else f"<s class='course-playground-dropped' title='not in the vocabulary: dropped'>{html.escape(w)}</s>"
         for w, k in zip(words, kept)
     )
     parts = [
         f"<div>Read: {shown or '<i>(nothing)</i>'}</div>",
-        f"<div style='margin:6px 0'>Prediction: <b class='course-playground-prediction'>{best} {html.escape(labels[best])}</b></div>",
+        f"<div style='margin:6px 0'>Prediction: "
+        f"<b class='course-playground-prediction'>{best} {html.escape(labels[best])}</b></div>",
         "<table style='border-collapse:collapse'>",
     ]
     for label, probability in enumerate(final):

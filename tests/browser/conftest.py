@@ -166,7 +166,9 @@ def used_notebook(item: pytest.Item) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def notebook_runs(request: pytest.FixtureRequest, browser_context: Any, lab_server: LabServer) -> Iterator[NotebookRuns]:
+def notebook_runs(
+    request: pytest.FixtureRequest, browser_context: Any, lab_server: LabServer
+) -> Iterator[NotebookRuns]:
     pending = Counter(n for n in map(used_notebook, request.session.items) if n)
     runs = NotebookRuns(browser_context, lab_server, pending)
     yield runs
@@ -174,7 +176,9 @@ def notebook_runs(request: pytest.FixtureRequest, browser_context: Any, lab_serv
 
 
 @pytest.fixture
-def run_notebook(request: pytest.FixtureRequest, lab_server: LabServer, notebook_runs: NotebookRuns) -> Iterator[Callable[[], NotebookRun]]:
+def run_notebook(
+    request: pytest.FixtureRequest, lab_server: LabServer, notebook_runs: NotebookRuns
+) -> Iterator[Callable[[], NotebookRun]]:
     """The notebook this test is marked with (``uses_notebook``), opened and run in JupyterLab.
 
     If the test fails, its page, the server log and the browser console are saved under

@@ -66,7 +66,8 @@ def browser_problem() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the Python package playwright is not installed (it is in requirements.txt: pip install -r requirements.txt)"
+        return ("the Python package playwright is not installed"
+                " (it is in requirements.txt: pip install -r requirements.txt)")
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         return (
             f"Chromium was not found at {CHROMIUM} (Debian/Ubuntu: apt-get install chromium; "
@@ -136,7 +137,8 @@ class LabServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # JupyterLab refuses root without it (containers, CI)
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -150,7 +152,8 @@ class LabServer:
         raise RuntimeError(f"JupyterLab did not answer on {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
 
     def api(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(self.url + path, method=method, headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(self.url + path, method=method,
+                                         headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -210,7 +213,9 @@ class NotebookRun:
 
     def shown_errors(self) -> list[str]:
         """Tracebacks the page shows (JupyterLab renders them as stderr text)."""
-        texts = panel(self.page).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').all_inner_texts()
+        texts = panel(self.page).locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_inner_texts()
         return [t.strip()[-600:] for t in texts if TRACEBACK.search(t)]
 
     def saved_count(self, mimes: tuple[str, ...]) -> int:
@@ -234,7 +239,9 @@ class NotebookRun:
         for broken in panel(self.page).locator(".jupyter-widgets-error-widget").all():
             broken.click()  # ipywidgets shows the JavaScript error on click
             bad.append("a widget shows a JavaScript error: " + broken.inner_text().strip()[:300])
-        shown = panel(self.page).locator(".jp-OutputArea-output > .jupyter-widgets, .jp-OutputArea-output > .jupyter-widgets-view").count()
+        shown = panel(self.page).locator(
+            ".jp-OutputArea-output > .jupyter-widgets, .jp-OutputArea-output > .jupyter-widgets-view"
+        ).count()
         expected = self.saved_count((WIDGET_MIME,))
         if shown < expected:
             bad.append(f"{expected} widget outputs in the notebook, but only {shown} rendered as widgets on the page")
@@ -258,7 +265,8 @@ def new_page(context: Any) -> tuple[Any, list[str]]:
 def open_lab(page: Any, server: LabServer) -> None:
     """Load JupyterLab with the file browser in ``notebooks/``, as ``make lab`` shows it."""
     # ?reset starts from an empty workspace: nothing from an earlier page is restored.
-    page.goto(f"{server.url}/lab/workspaces/course-tests/tree/notebooks?reset&token={server.token}", timeout=LOAD_TIMEOUT_MS)
+    page.goto(f"{server.url}/lab/workspaces/course-tests/tree/notebooks?reset&token={server.token}",
+              timeout=LOAD_TIMEOUT_MS)
     page.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD_TIMEOUT_MS)
 
 
@@ -277,7 +285,8 @@ def open_and_run(page: Any, server: LabServer, notebook: str) -> tuple[dict, flo
     opened = time.monotonic()
     name = page.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{re.escape(notebook)}$"))
     page.locator(".jp-DirListing-item").filter(has=name).dblclick()
-    page.locator(".lm-DockPanel .lm-TabBar-tab.jp-mod-current").filter(has_text=notebook).wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.locator(".lm-DockPanel .lm-TabBar-tab.jp-mod-current").filter(has_text=notebook).wait_for(
+        timeout=LOAD_TIMEOUT_MS)
     panel(page).locator(".jp-Cell").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     # Like a learner, wait for the status bar to say the kernel is idle: running cells before the
     # kernel is connected makes JupyterLab ask which kernel to use.
@@ -339,7 +348,8 @@ def wait_until_done(page: Any, timeout_s: float) -> None:
         if time.monotonic() > deadline:
             status = " ".join(page.locator("#jp-main-statusbar").inner_text().split())
             raise AssertionError(
-                f"the notebook was still running after {timeout_s:.0f} s, in {page.evaluate(RUNNING)} (status bar: {status})"
+                f"the notebook was still running after {timeout_s:.0f} s, in {page.evaluate(RUNNING)} "
+                f"(status bar: {status})"
             )
         settled = settled + 1 if page.evaluate(DONE) else 0
         page.wait_for_timeout(500)

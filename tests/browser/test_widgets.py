@@ -65,7 +65,8 @@ def widget_param(widget: Widget) -> object:
     marks = [pytest.mark.uses_notebook(notebook)] if notebook else []
     if not list(NOTEBOOKS.glob(f"{widget.lesson}_*.ipynb")):
         # The lesson itself is missing (not yet written); once it exists, it must show the widget.
-        marks.append(pytest.mark.skip(reason=f"notebook {widget.lesson}, which shows the {widget.title}, is not in the course yet"))
+        marks.append(pytest.mark.skip(
+            reason=f"notebook {widget.lesson}, which shows the {widget.title}, is not in the course yet"))
     return pytest.param(widget, notebook, marks=marks, id=widget.name)
 
 
@@ -103,7 +104,8 @@ class WidgetOnPage:
     def check_rendered(self) -> None:
         name = f"the {self.widget.title}"
         assert self.controls.count() > 0, f"{name} shows no control matching {self.widget.controls!r}"
-        assert self.output.count() == 1, f"{name} shows {self.output.count()} outputs matching {self.widget.output!r}, not 1"
+        assert self.output.count() == 1, (
+            f"{name} shows {self.output.count()} outputs matching {self.widget.output!r}, not 1")
         self.controls.first.scroll_into_view_if_needed()
         assert self.controls.first.is_visible() and self.output.is_visible(), f"{name} is not visible"
 
@@ -167,8 +169,11 @@ PLAN_TABLE = """el => {
         const head = tr.querySelector('th');
         rows[head ? head.innerText.trim() : ''] = [...tr.querySelectorAll('td')].map(td => td.innerText.trim());
     }
-    const model = [...el.querySelectorAll('table tr')].find(tr => /model/.test(tr.querySelector('th')?.innerText || ''));
-    const misses = model ? [...model.querySelectorAll('td')].map(td => td.classList.contains('course-planner-miss')) : [];
+    const model = [...el.querySelectorAll('table tr')]
+        .find(tr => /model/.test(tr.querySelector('th')?.innerText || ''));
+    const misses = model
+        ? [...model.querySelectorAll('td')].map(td => td.classList.contains('course-planner-miss'))
+        : [];
     const summary = el.querySelector('.course-planner-summary');
     return {rows, misses, summary: summary ? summary.innerText.trim() : null};
 }"""
@@ -188,7 +193,8 @@ def check_plan(shown: WidgetOnPage) -> str:
     rows = {head: cells for head, cells in table["rows"].items() if head}
     find = lambda word: next((cells for head, cells in rows.items() if word in head), None)  # noqa: E731
     games, rule, model = find("hockey"), find("rule"), find("model")
-    assert games is not None and rule is not None and model is not None, f"the plan table lacks a hockey, rule or model row: {rows}"
+    assert games is not None and rule is not None and model is not None, (
+        f"the plan table lacks a hockey, rule or model row: {rows}")
     assert ["hockey" in cell for cell in games] == hockey, f"ticked {hockey}, but the hockey row shows {games}"
     expected = hockey_routine(hockey, yesterday)
     assert [workout_in(cell) for cell in rule] == expected, f"the rule row shows {rule}, but the rule gives {expected}"
@@ -269,9 +275,11 @@ def drive_gates(shown: WidgetOnPage) -> None:
     shown.expect_change(before, f"raising the forget bias b_f from {start_bias} to {raised}")
     now = gate_values(shown)
     shown.screenshot(f"b_f-{raised}")
-    assert now["f"] > start["f"], f"raising b_f from {start_bias} to {raised} should open the forget gate: f went {start['f']} -> {now['f']}"
+    assert now["f"] > start["f"], (
+        f"raising b_f from {start_bias} to {raised} should open the forget gate: f went {start['f']} -> {now['f']}")
     for gate in "igo":
-        assert now[gate] == start[gate], f"b_f belongs to the forget gate, but moving it changed {gate}: {start[gate]} -> {now[gate]}"
+        assert now[gate] == start[gate], (
+            f"b_f belongs to the forget gate, but moving it changed {gate}: {start[gate]} -> {now[gate]}")
     press(b_f, "ArrowLeft", 10)
     assert readout(b_f) == start_bias, f"b_f did not come back to {start_bias} (shows {readout(b_f)})"
     shown.expect_back(before, f"raising b_f to {raised} and lowering it back to {start_bias}")
@@ -308,11 +316,13 @@ def drive_playground(shown: WidgetOnPage) -> None:
     after = shown.expect_change(before, f"typing {text!r}")
     shown.screenshot("typed")
     missing = [word for word in text.split() if word.lower() not in after.lower()]
-    assert not missing, f"after typing {text!r} the playground's answer does not show the words {missing}:\n{after[:500]}"
+    assert not missing, (
+        f"after typing {text!r} the playground's answer does not show the words {missing}:\n{after[:500]}")
     prediction = panel(shown.page).locator(".course-playground-prediction")
     assert prediction.count() == 1, "the playground's answer has no prediction (.course-playground-prediction)"
     label = prediction.inner_text().strip()
-    assert PREDICTION.match(label), f"the playground predicts {label!r}, not one of the five classes {list(LABELS.items())}"
+    assert PREDICTION.match(label), (
+        f"the playground predicts {label!r}, not one of the five classes {list(LABELS.items())}")
     box.fill(original)
     box.blur()
     shown.expect_back(before, f"typing {text!r} and then the first text {original!r} again")
