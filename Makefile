@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make lab    create .venv, install, prepare the data, open the course in JupyterLab
-#   make test   the same set-up (offline data), then every test and every notebook (quick mode)
+#   make test   the same set-up (offline data), ruff, then every test and every notebook (quick mode)
 # Also: make course (run every notebook headless into build/), make solutions (the same with every
 # exercise answered: an answer key in build/solutions/), make bench, make data, make clean.
 # make course CPUS=1 (or make solutions CPUS=1) pins every notebook's kernel to 1 CPU (what Binder gives).
@@ -37,6 +37,7 @@ lab: data
 
 test: install
 	$(BIN)/python -m course_utils.data prepare --offline
+	$(BIN)/ruff check .
 	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider $(PYTEST_FLAGS)
 
 course: install

@@ -24,7 +24,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from course_utils.files import FileFormatError, FileSet, read_json, write_json
+from course_utils.files import FileFormatError, FileSet, read_json
 
 SHOW_TIME_LEFT_FROM = 10.0  # seconds: below this, "time left" is noise
 
@@ -57,7 +57,8 @@ class EpochLog(keras.callbacks.Callback):
             from tqdm.auto import tqdm
 
             total = self.params.get("epochs", epoch + 1)
-            self._bar = tqdm(total=self.params.get("steps"), desc=f"epoch {epoch + 1}/{total}", unit="batch", leave=False)
+            self._bar = tqdm(total=self.params.get("steps"), desc=f"epoch {epoch + 1}/{total}", unit="batch",
+                             leave=False)
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         if self._bar is not None:
@@ -71,7 +72,8 @@ class EpochLog(keras.callbacks.Callback):
         total = self.params.get("epochs", epoch + 1)
         if (epoch + 1) % self.every and epoch + 1 != total:
             return
-        metrics = "  ".join(f"{name} {value:.{self.digits}f}" for name, value in (logs or {}).items() if name != "learning_rate")
+        metrics = "  ".join(f"{name} {value:.{self.digits}f}" for name, value in (logs or {}).items()
+                            if name != "learning_rate")
         left = (total - epoch - 1) * sum(self.seconds) / len(self.seconds)
         width = len(str(total))
         line = f"epoch {epoch + 1:>{width}}/{total}  {self.seconds[-1]:6.1f} s  {metrics}"
@@ -269,7 +271,8 @@ def _run_from(record: dict, resumed_from: int = 0, loaded: bool = False) -> Run:
 
 
 def fit_resumable(
-    model: keras.Model, data, *, folder: Path, epochs: int, progress: bool = True, callbacks: list | tuple = (), **fit_args
+    model: keras.Model, data, *, folder: Path, epochs: int, progress: bool = True, callbacks: list | tuple = (),
+    **fit_args,
 ) -> Run:
     """``fit`` that saves a checkpoint and the history in ``folder`` after every epoch, and resumes from them.
 
@@ -297,8 +300,8 @@ def fit_resumable(
                                   "again.") from None
         (folder / _CHECKPOINT).unlink(missing_ok=True)  # left if the run was stopped just after finishing
         run = _run_from(record, loaded=True)
-        print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of training); "
-              "delete that folder to train again.", flush=True)
+        print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of "
+              "training); delete that folder to train again.", flush=True)
         return run
     log = EpochLog(progress=progress)
     checkpoint = _Checkpoint(folder, log, settings)

@@ -80,7 +80,8 @@ CONFIGS: dict[str, Config] = {
         "seed2019", "2019 configuration: padded to the longest phrase, recurrent dropout", "padded",
         recurrent_dropout=0.3, match_threads=False,
     ),
-    "fast": Config("fast", "2019 layers, notebook 05's way: sorted batches padded per batch, no recurrent dropout", "sorted"),
+    "fast": Config("fast", "2019 layers, notebook 05's way: sorted batches padded per batch, no recurrent dropout",
+                   "sorted"),
     "prefix": Config("prefix", "2019 layers, notebook 06's way: prefix packs in sorted batches", "prefix"),
     "best": Config(
         "best", "course's best model: bidirectional GRU, spatial dropout, max over time", "same_length",
@@ -190,13 +191,15 @@ def load_split(fraction: float = 1.0):
     table = phrases.train
     if fraction < 1:
         sentences = np.sort(table["SentenceId"].unique())
-        kept = np.random.default_rng(SPLIT_SEED).choice(sentences, max(2, round(fraction * len(sentences))), replace=False)
+        size = max(2, round(fraction * len(sentences)))
+        kept = np.random.default_rng(SPLIT_SEED).choice(sentences, size, replace=False)
         table = table[table["SentenceId"].isin(kept)]
     train, held_out = validation.split_by_sentence(table, HOLD_OUT, SPLIT_SEED)
     return train, held_out, phrases.source
 
 
-def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None, pinned: bool = False, say=print) -> Result:
+def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None, pinned: bool = False,
+               say=print) -> Result:
     """Train one configuration and measure it (call this in a fresh process: see :func:`main`)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
@@ -231,7 +234,8 @@ def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None,
             probabilities = setup["predict"]()
             result.eval_seconds.append(time.perf_counter() - start)
             result.accuracy.append(float(np.mean(probabilities.argmax(axis=1) == held_labels)))
-            say(f"{result.label}: held-out accuracy {result.accuracy[-1]:.4f} (evaluation {result.eval_seconds[-1]:.1f} s)")
+            say(f"{result.label}: held-out accuracy {result.accuracy[-1]:.4f} "
+                f"(evaluation {result.eval_seconds[-1]:.1f} s)")
 
     start = time.perf_counter()
     run = training.fit(setup["model"], setup["data"], epochs=epochs, callbacks=[HeldOut()], **setup["fit"])
@@ -297,13 +301,15 @@ def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dic
 def table(results: list[Result]) -> str:
     """The markdown table: one row per configuration and CPU count."""
     lines = [
-        "| configuration | CPUs | epochs | s / epoch | training time | GFLOP/s | held-out accuracy: best (epoch), last | peak memory |",
+        "| configuration | CPUs | epochs | s / epoch | training time | GFLOP/s "
+        "| held-out accuracy: best (epoch), last | peak memory |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         best, epoch = r.best
         lines.append(
-            f"| `{r.name}`: {r.title} | {r.cpus:g} | {r.epochs} | {r.seconds_per_epoch:,.1f} | {r.training_seconds:,.0f} s | "
+            f"| `{r.name}`: {r.title} | {r.cpus:g} | {r.epochs} | {r.seconds_per_epoch:,.1f} "
+            f"| {r.training_seconds:,.0f} s | "
             f"{r.gflops:.1f} | {best:.4f} ({epoch}), {r.accuracy[-1]:.4f} | {r.peak_mb:,.0f} MiB |"
         )
     return "\n".join(lines)
@@ -323,7 +329,8 @@ def targets(results: list[Result], memory_limit_mb: float = MEMORY_TARGET_MB) ->
         seed_best, _ = seed.best
         speed = seed.training_seconds / fast.training_seconds
         gap = 100 * (fast.best[0] - seed_best)
-        lines.append(f"- fast vs 2019, {fast.epochs} vs {seed.epochs} epochs on {fast.cpus:g} CPUs: 1/{speed:.1f} of the time "
+        lines.append(f"- fast vs 2019, {fast.epochs} vs {seed.epochs} epochs on {fast.cpus:g} CPUs: "
+                     f"1/{speed:.1f} of the time "
                      f"(target 1/12 or less), best held-out accuracy {gap:+.2f} points (target within 0.5): "
                      f"{_verdict(speed >= 12 and gap >= -0.5)}")
         reach = fast.seconds_to_reach(seed_best)
@@ -336,12 +343,14 @@ def targets(results: list[Result], memory_limit_mb: float = MEMORY_TARGET_MB) ->
     seed1, fast1 = one.get("seed2019"), one.get("fast")
     if seed1 and fast1 and seed1 is not fast1:
         ratio = seed1.seconds_per_epoch / fast1.seconds_per_epoch
-        lines.append(f"- one CPU: fast's epoch is 1/{ratio:.1f} of the 2019 epoch ({fast1.seconds_per_epoch:,.0f} s against "
+        lines.append(f"- one CPU: fast's epoch is 1/{ratio:.1f} of the 2019 epoch "
+                     f"({fast1.seconds_per_epoch:,.0f} s against "
                      f"{seed1.seconds_per_epoch:,.0f} s; target 1/12 or less): {_verdict(ratio >= 12)}")
         if seed:
             gap = 100 * (fast1.best[0] - seed.best[0])
             ok = fast1.training_seconds <= 300 and gap >= -0.5
-            lines.append(f"- notebook 05 on one CPU: fast trained {fast1.epochs} epochs in {fast1.training_seconds:,.0f} s "
+            lines.append(f"- notebook 05 on one CPU: fast trained {fast1.epochs} epochs "
+                         f"in {fast1.training_seconds:,.0f} s "
                          f"(target 300 s or less), best held-out accuracy {gap:+.2f} points against the 2019 best "
                          f"(target within 0.5): {_verdict(ok)}")
     if results:
@@ -375,7 +384,8 @@ def report(results: list[Result], machine_line: str, command: str, when: str) ->
 
 
 def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, out: Path) -> list[str]:
-    command = [sys.executable, "-m", "course_utils.tools.bench", "--worker", name, "--fraction", str(fraction), "--json", str(out)]
+    command = [sys.executable, "-m", "course_utils.tools.bench", "--worker", name, "--fraction", str(fraction),
+               "--json", str(out)]
     command += (["--epochs", str(epochs)] if epochs else []) + (["--worker-cpus", str(cpus)] if cpus else [])
     return command
 
@@ -383,7 +393,8 @@ def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, ou
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils.tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, from {', '.join(CONFIGS)}")
-    parser.add_argument("--fraction", type=float, default=1.0, help="share of the sentences to use (a quick trial: 0.1)")
+    parser.add_argument("--fraction", type=float, default=1.0,
+                        help="share of the sentences to use (a quick trial: 0.1)")
     parser.add_argument("--epochs", type=int, default=None, help="override every configuration's epochs")
     parser.add_argument("--no-pinned", action="store_true", help="skip the runs pinned to one CPU")
     parser.add_argument("--out", type=Path, default=None, help="where to write the markdown (default build/bench.md)")
@@ -416,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, (name, epochs, cpus) in enumerate(runs):
             path = Path(scratch) / f"{k}-{name}.json"
             print(f"== {name}{', pinned to 1 CPU' if cpus else ''}: {CONFIGS[name].title}", flush=True)
-            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path), env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path),
+                                  env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
             if done.returncode != 0:
                 print(f"error: configuration {name} failed (exit status {done.returncode})", file=sys.stderr)
                 return 1
@@ -429,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: configuration {name} wrote no result to {path}", file=sys.stderr)
                 return 1
             results.extend(found[1].values())
-    shown = "python -m course_utils.tools.bench" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    given = argv if argv is not None else sys.argv[1:]
+    shown = "python -m course_utils.tools.bench" + "".join(f" {a}" for a in given)
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = report(results, machine_line, shown, when)
     out = args.out or course_config.build_dir() / "bench.md"
