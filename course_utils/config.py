@@ -211,7 +211,9 @@ def setup(seed: int = DEFAULT_SEED, *, mode: str | None = None, keras: bool = Fa
     It also quietens TensorFlow's start-up chatter and seeds everything. With ``keras=True``
     (importing it costs about 7 s, so notebooks that need no Keras skip it) it first sizes
     TensorFlow's thread pools to the CPUs the process may use
-    (:func:`course_utils.threads.match_threads`), then imports and seeds Keras.
+    (:func:`course_utils.threads.match_threads`), has glibc keep freed memory for the next
+    training step (:func:`course_utils.resources.tune_malloc`: about twice as fast where page faults
+    are dear, as in a virtual machine), then imports and seeds Keras.
     """
     global _in_force
     chosen, source = _resolve_mode(mode)
@@ -222,6 +224,9 @@ def setup(seed: int = DEFAULT_SEED, *, mode: str | None = None, keras: bool = Fa
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     thread_line = ""
     if keras:
+        from course_utils import resources
+
+        resources.tune_malloc()
         thread_line = _size_threads()
         import keras as _keras  # noqa: F401  (imported so seed_everything seeds it)
     seed_everything(seed)

@@ -142,12 +142,14 @@ def test_no_cgroup_file_means_no_limit(tmp_path, four_cores):
 
 def test_cpu_model_and_avx512_from_cpuinfo(tmp_path):
     with_avx = tmp_path / "with"
-    with_avx.write_text("processor\t: 0\nmodel name\t: AMD EPYC 9654\nflags\t\t: fpu sse2 avx2 avx512f avx512bw\n\n")
+    with_avx.write_text("processor\t: 0\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9654\n"
+                        "flags\t\t: fpu sse2 avx2 avx512f avx512bw\n\n")
     without = tmp_path / "without"
     without.write_text("processor\t: 0\nmodel name\t: Intel(R) Core(TM) i5\nflags\t\t: fpu sse2 avx2 avx512_fake\n")
     no_flags = tmp_path / "arm"
     no_flags.write_text("processor\t: 0\nFeatures\t: fp asimd\n")
-    assert resources.cpu_model(with_avx) == "AMD EPYC 9654" and resources.has_avx512(with_avx) is True
+    assert resources.cpu_model(with_avx) == "AMD EPYC 9654 (family 25 model 17)"
+    assert resources.has_avx512(with_avx) is True
     assert resources.cpu_model(without) == "Intel(R) Core(TM) i5" and resources.has_avx512(without) is False
     assert resources.has_avx512(no_flags) is None and resources.cpu_model(no_flags)  # falls back to platform
     assert resources.has_avx512(tmp_path / "absent") is None and resources.cpu_model(tmp_path / "absent")
@@ -216,6 +218,39 @@ def test_release_memory_collects_cycles_and_returns_the_heap():
     if sys.platform.startswith("linux"):
         assert before is not None and before > 90
         assert released is not None and released > 50, f"released only {released} MiB of about 100"
+
+
+FAULTS_SCRIPT = """
+import resource, sys
+from course_utils import resources
+line = resources.tune_malloc() if sys.argv[1] == "tuned" else ""
+sizes = [(2 + (i * 7) % 11) * 10_000 for i in range(1000)]  # 20 to 120 kB, about 70 MB in all, as a step frees them
+start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(30):
+    blocks = [bytearray(size) for size in sizes]
+    del blocks
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - start, line)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is glibc's; elsewhere nothing to tune")
+def test_tune_malloc_keeps_freed_memory_for_the_next_step(tmp_path):
+    """Allocate and free 70 MB thirty times: glibc's defaults fault every page in again each time; tuned, the heap
+    keeps it."""
+    script = tmp_path / "faults.py"
+    script.write_text(FAULTS_SCRIPT)
+
+    def faults(mode: str) -> tuple[int, str]:
+        out = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True, check=True).stdout
+        count, _, line = out.strip().partition(" ")
+        return int(count), line
+
+    default, _ = faults("default")
+    tuned, line = faults("tuned")
+    if resources._glibc() is None:
+        pytest.skip("this C library is not glibc: tune_malloc leaves it alone")
+    assert "64 MiB" in line and "128 MiB" in line
+    assert default > 200_000 and tuned < default / 5, (default, tuned)
 
 
 def test_resident_mib_reads_this_process():
