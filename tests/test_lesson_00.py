@@ -15,7 +15,7 @@ def namespace():
 
 def test_ex1_mode_question():
     assert_exercise(ex1, mistakes=[
-        ("a", "156,060 phrases"),
+        ("a", "more than you have"),
         ("c", "set-up cell is cheap"),
         (2, "with quotes"),
     ], also_correct=["B", "(b)"])
@@ -24,12 +24,20 @@ def test_ex1_mode_question():
 def test_ex2_count_positive(namespace):
     labels = namespace["phrases"].train["Sentiment"]
     positive = int((labels == 4).sum())
-    assert_exercise(ex2, namespace, mistakes=[
-        (positive + 1, "slightly too high"),
+    results = assert_exercise(ex2, namespace, mistakes=[
+        (positive + 1, "which is too high"),
+        (positive - 1, "which is too low"),
         (labels == 4, "True/False"),
-        (int((labels == 3).sum()), ("which is", "too")),  # the direction only, never the expected count
+        (int((labels >= 3).sum()), "You counted labels 3 and 4"),  # "somewhat positive" counted too
+        (int((labels == 3).sum()), 'count of label 3, "somewhat positive"'),
         (str(positive), "without quotes"),
+        (str(int((labels >= 3).sum())), "without quotes"),  # a string is a string, whatever it holds
+        (float(positive) + 5.5, "too high"),
     ], also_correct=[positive, float(positive)])
+    # One off: the direction only. "slightly too high" with the counting hint would give the count away.
+    for key in ("mistake 1", "mistake 2"):
+        assert "slightly" not in results[key].message and f"{positive:,}" not in results[key].message
+        assert str(positive) not in results[key].message.replace(str(positive + 1), "").replace(str(positive - 1), "")
 
 
 def test_every_exercise_is_listed():

@@ -49,10 +49,19 @@ def test_ex4_planner_rnn():
                              keras.layers.Dense(3, activation="softmax")])
     no_softmax = keras.Sequential([keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16, return_sequences=True),
                                    keras.layers.Dense(3)])
+    # Two ways older tutorials write the same per-day softmax: each gets a reason, not only "should be Dense".
+    time_distributed = keras.Sequential([
+        keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16, return_sequences=True),
+        keras.layers.TimeDistributed(keras.layers.Dense(3, activation="softmax"))])
+    separate_softmax = keras.Sequential([
+        keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16, return_sequences=True), keras.layers.Dense(3),
+        keras.layers.Softmax()])
     assert_exercise(ex4, NS, mistakes=[
         (last_only, "return_sequences=False, but it should be return_sequences=True"),
         (lstm, "Layer 1 of `planner_rnn` is LSTM, but it should be SimpleRNN"),
         (no_softmax, "activation='linear', but it should be activation='softmax'"),
+        (time_distributed, ("You do not need it", "acts on every day")),
+        (separate_softmax, ("separate softmax layer", 'activation="softmax"')),
     ])
 
 

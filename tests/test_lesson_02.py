@@ -28,6 +28,9 @@ def test_ex1_best_accuracy():
         ("def best_accuracy(counts):\n    return counts.max() / counts.sum()\n", "single most common pair"),
         ("def best_accuracy(counts):\n    return np.mean(counts.max(axis=1) / counts.sum(axis=1))\n",
          "averaged the rows"),
+        # The notebook's global `counts` instead of the parameter: 4/9 on the probe table.
+        ("def best_accuracy(c):\n    return counts.max(axis=1).sum() / counts.sum()\n", "not its argument"),
+        ("def best_accuracy(counts):\n    return 100 * counts.max(axis=1).sum() / counts.sum()\n", "percentage"),
     ])
     # Without the notebook's table the exercise still checks on its own probe.
     assert ex1.try_answer(ex1.solution_code, NS).correct and PROBE_COUNTS.shape == (4, 4)
@@ -40,10 +43,18 @@ def test_ex2_two_day_rule():
                "    if yesterday == REST:\n        return 'weights'\n"
                "    if day_before == REST:\n        return next_activity(yesterday)\n"
                "    return REST\n")
-    assert_exercise(ex2, NS, mistakes=[
+    # After (rest, exercise) the day before *is* the rest: the advice must not say `next_activity(day_before)`,
+    # which raises on "rest", but name the day that was not a rest.
+    repeat = ("def next_day(day_before, yesterday):\n"
+              "    if yesterday == REST:\n        return next_activity(day_before)\n"
+              "    if day_before == REST:\n        return yesterday\n"
+              "    return REST\n")
+    results = assert_exercise(ex2, NS, mistakes=[
         (one_day, "look at `day_before` too"),
         (restart, "carries on across a rest"),
+        (repeat, ("next_day('rest', 'weights')", "whichever of the two days was not a rest")),
     ])
+    assert "next_activity(day_before)" not in results["mistake 3"].message
     # A body of only `pass` is a blank too.
     assert ex2.try_answer("def next_day(day_before, yesterday):\n    pass\n", NS).outcome is Outcome.NOT_ATTEMPTED
 
@@ -53,9 +64,17 @@ def test_ex3_memory_rnn():
                               keras.layers.Dense(3, activation="softmax")])
     last_only = keras.Sequential([keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16),
                                   keras.layers.Dense(4, activation="softmax")])
+    time_distributed = keras.Sequential([
+        keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16, return_sequences=True),
+        keras.layers.TimeDistributed(keras.layers.Dense(4, activation="softmax"))])
+    separate_softmax = keras.Sequential([
+        keras.Input(shape=(None, 4)), keras.layers.SimpleRNN(16, return_sequences=True), keras.layers.Dense(4),
+        keras.layers.Softmax()])
     assert_exercise(ex3, NS, mistakes=[
         (three, "Layer 2 (Dense) has units=3, too few"),  # not the number: counting the days is the exercise
         (last_only, "return_sequences=True"),
+        (time_distributed, "You do not need it"),
+        (separate_softmax, "separate softmax layer"),
     ])
 
 

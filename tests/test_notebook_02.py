@@ -127,7 +127,8 @@ def test_keras_default_lstm_learns_short_gaps_but_not_the_longest(monkeypatch, t
                                                    source(DEFAULT_LSTM)])
     found = dict(re.findall(r"at k=(\d+): test accuracy ([\d.]+)", printed[-1]))
     assert set(found) == {"20", "40"}, printed[-1]
-    # "In our runs it learned the note at k = 20 but stayed near guessing at the sweep's largest gap, k = 40."
+    # "In our runs it learned the note at k = 20 but stayed near guessing at the sweep's largest gap (k = 40 as
+    # committed)."
     assert float(found["20"]) >= 0.95 and float(found["40"]) < 0.5, printed[-1]
 
 
@@ -141,10 +142,8 @@ def test_a_stacked_lstm_costs_more_and_does_not_help_with_the_note(monkeypatch, 
     assert seeds and len(runs) == 2 * len(seeds), printed[-1]
     for seed in seeds:
         single, stacked = runs[seed, "LSTM"], runs[seed, "stacked LSTM"]
-        # "In our runs the stack needed more epochs than the single LSTM ..."
-        assert single[1] >= 0.95 and stacked[0] > single[0], printed[-1]
-    # "... and with the first seed it did not learn the note at all within the budget, in either mode."
-    assert runs[seeds[0], "stacked LSTM"][1] < 0.95, printed[-1]
+        # "In our runs at k = 40 both learned the note, but the stack needed more epochs than the single LSTM."
+        assert single[1] >= 0.95 and stacked[1] >= 0.95 and stacked[0] > single[0], printed[-1]
 
 
 def test_doubled_recurrent_weights_explode_and_clipping_caps_the_step(monkeypatch, tmp_path):

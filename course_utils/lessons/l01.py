@@ -100,7 +100,29 @@ def today(yesterday, hockey):
     ],
 )
 
-ex4 = ModelExercise(
+class PerDayModelExercise(ModelExercise):
+    """A model that answers for every day: a `TimeDistributed(Dense)` or a separate `Softmax` layer, both common in
+    older tutorials, get a reason instead of only "layer 2 should be Dense" or "it should have 2 layers"."""
+
+    def _grade(self, answer, namespace):
+        reason = super()._grade(answer, namespace)
+        if reason is None:
+            return None
+        try:
+            types = [type(layer).__name__ for layer in answer.layers if type(layer).__name__ != "InputLayer"]
+        except Exception:
+            return reason
+        if "TimeDistributed" in types:
+            return (f"`{self.name}` wraps a layer in TimeDistributed. You do not need it: Keras applies a Dense layer"
+                    " to the last axis, so it already acts on every day of a sequence by itself. Write"
+                    " `keras.layers.Dense(...)` directly, then check again.")
+        if types and types[-1] in ("Softmax", "Activation"):
+            return (f"`{self.name}` ends with a separate softmax layer. Put the softmax in the Dense layer instead"
+                    ' (`activation="softmax"`), one layer fewer, then check again.')
+        return reason
+
+
+ex4 = PerDayModelExercise(
     number=4,
     name="planner_rnn",
     title="Build the planning SimpleRNN",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.exercises import FunctionExercise, ModelExercise, QuestionExercise
+from course_utils.exercises import FunctionExercise, QuestionExercise
+from course_utils.lessons.l01 import PerDayModelExercise
 from course_utils.routine import ACTIVITIES, REST
 
 #: A count table (rows: yesterday, columns: today) on which the usual mistakes give distinct numbers.
@@ -40,6 +41,10 @@ def best_accuracy(counts):
                                  " add up the best count of each row."),
         (_close_to(_MEAN_OF_ROWS), "You averaged the rows' accuracies, as if every yesterday were equally common."
                                    " Weigh them by how often each happens: total best counts / total days."),
+        (_close_to(4 / 9), "Your function gave the notebook's 4/9 on a different table: it reads the notebook's"
+                           " `counts`, not its argument. Use the parameter inside the function."),
+        (lambda got, expected: bool(np.isclose(float(got), 100 * float(expected))),
+         "That is a percentage: return a share between 0 and 1."),
     ],
 )
 
@@ -73,12 +78,13 @@ def next_day(day_before, yesterday):
     ],
     diagnosers=[
         (_ignores_day_before, "After two days of exercise comes a rest day: look at `day_before` too."),
-        (_always_weights_after_rest, "The cycle carries on across a rest: after weights, rest comes swimming, not"
-                                     " weights again. Use `next_activity(day_before)`."),
+        (_always_weights_after_rest, "The exercise cycle carries on across a rest and never repeats the exercise"
+                                     " just done: the answer is the exercise after the last exercise day, that is"
+                                     " `next_activity` of whichever of the two days was not a rest."),
     ],
 )
 
-ex3 = ModelExercise(
+ex3 = PerDayModelExercise(
     number=3,
     name="memory_rnn",
     title="A SimpleRNN over the days",
