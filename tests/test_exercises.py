@@ -85,8 +85,8 @@ def test_value_typical_mistakes(ns, answer, words):
 
 
 @pytest.mark.parametrize("answer, words", [
-    (6, ["6, slightly too high", "0 or at 1"]),
-    (4, ["slightly too low"]),
+    (6, ["6, which is too high"]),  # one off: the direction only, never "one too high"
+    (4, ["4, which is too low"]),
     (7, ["`n_sessions` is 7, which is too high."]),
     (70, ["is 70, which is much too high"]),
     (-2, ["is -2, which is too low"]),
@@ -116,7 +116,7 @@ def test_expected_may_be_a_constant_or_depend_on_the_namespace(ns):
     dependent = ValueExercise(number=9, name="last", title="Last day", solution="last = day[-1]",
                               expected=lambda namespace: namespace["day"][-1])
     assert dependent.try_answer(3, ns).correct
-    assert "slightly too low" in dependent.try_answer(2, ns).message
+    assert "which is too low" in dependent.try_answer(2, ns).message
 
 
 def test_general_values_lists_and_dicts():
@@ -441,7 +441,7 @@ def test_check_reads_the_callers_globals_in_plain_python(capsys):
     notebook = {"__name__": "__main__", "np": np, "day": DAYS, "n_sessions": 6, "COUNT_EX": COUNT_EX}
     exec("result = COUNT_EX.check()", notebook)
     assert notebook["result"].outcome is Outcome.INCORRECT
-    assert "slightly too high" in capsys.readouterr().out
+    assert "which is too high" in capsys.readouterr().out
 
 
 class FakeShell:

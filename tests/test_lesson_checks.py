@@ -79,10 +79,10 @@ ROWS = {"rows": [[1, 2], [3, 4, 5]]}
 def test_a_right_answer_after_a_blank_run_must_be_correct():
     """The length 3 is a cached int: a right answer is the stand-in's very object, and identity alone fails it."""
     with pytest.raises(AssertionError, match="after a blank run, the solution's cell was not accepted"):
-        assert_exercise(SMALL_INT, ROWS, mistakes=[(4, "slightly too high"), (2, "slightly too low")])
+        assert_exercise(SMALL_INT, ROWS, mistakes=[(4, "too high"), (2, "too low")])
     fixed = ValueExercise(number=6, name="longest", title="Longest", solution="longest = max(map(len, rows))",
                           hints=["The longest row."])
-    assert_exercise(fixed, ROWS, mistakes=[(4, "slightly too high"), (2, "slightly too low")], also_correct=[3])
+    assert_exercise(fixed, ROWS, mistakes=[(4, "too high"), (2, "too low")], also_correct=[3])
 
 
 def test_blank_then_correct_runs_every_kind(capsys):
@@ -101,7 +101,7 @@ def test_blank_then_correct_runs_every_kind(capsys):
      [(24, "Close"), (26, "Close")], "shows the expected"),
     (ValueExercise(number=8, name="total", title="Total", solution="total = 4 * 6 + 1",
                    hints=["Four sixes and one make 25."]),
-     [(24, "slightly too low"), (26, "slightly too high")], "a hint shows the expected ['25']"),
+     [(24, "too low"), (26, "too high")], "a hint shows the expected ['25']"),
     (FunctionExercise(number=9, name="day", title="Day", solution="def day(i):\n    return ['mon', 'tue'][i]\n",
                       probes=[(0,), (1,)], hints=["Index a list."],
                       diagnosers=[(lambda got, expected: True, "Wrong: the expected result is 'tue'.")]),
