@@ -60,7 +60,8 @@ NUM_WORDS_2019 = 8192
 
 # ------------------------------------------------------------------------------------- cleaning
 
-#: The 2019 replacement table, applied in this order with ``str.replace`` after lowercasing.
+#: The 2019 replacement table (as the copy of the post we quote gives it), applied in this order with
+#: ``str.replace`` after lowercasing.
 #: Written for ordinary English ("can't", "it's"); the phrases are Penn-Treebank tokenised
 #: ("ca n't", "it 's"), so several keys never match and others misfire (see notebook 04).
 #: The ``'scuse`` key can never fire, on any text: ``'s`` comes first (see its comment).
@@ -80,7 +81,7 @@ CONTRACTIONS_2019: dict[str, str] = {
     "'ll": " will",
     # Dead on any text: every "'scuse" starts with "'s", which the "'s" key above has already turned
     # into " is" ("'scuse me" -> " iscuse me"), and no key in between writes an apostrophe back.
-    # Kept because the 2019 table had it, in this place.
+    # Kept because the table we quote has it, in this place.
     "'scuse": "excuse",
     ",": " ,",
     ".": " .",

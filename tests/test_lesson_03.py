@@ -72,27 +72,50 @@ def test_ex3_reports_a_wrong_forget_gate_from_exercise_1():
 @pytest.fixture
 def kernel_namespace():
     rng = np.random.default_rng(0)
-    return {"np": np, "kernel": rng.normal(size=(4, 12)).astype("float32"), "units": 3}
+    # What the notebook holds at exercise 4: the trained layer's arrays, its width `lstm_units`, and the toy
+    # cell's `units` (3), left over from the start of the notebook.
+    return {"np": np, "kernel": rng.normal(size=(4, 16)).astype("float32"),
+            "recurrent_kernel": rng.normal(size=(4, 16)).astype("float32"), "lstm_units": 4, "units": 3}
 
 
 def test_ex4_forget_block(kernel_namespace):
     kernel = kernel_namespace["kernel"]
     assert_exercise(ex4, kernel_namespace, mistakes=[
-        (kernel[:, :3], ("input gate's columns", "[i, f, c, o]")),
-        (kernel[:, 6:9], "candidate's columns"),
-        (kernel[:, 9:], "output gate's columns"),
+        (kernel[:, :4], ("input gate's columns", "[i, f, c, o]", "second block of `lstm_units` columns")),
+        (kernel[:, 8:12], "candidate's columns"),
+        (kernel[:, 12:], "output gate's columns"),
         (kernel[3:6, :], "shape"),
+        (kernel_namespace["recurrent_kernel"][:, 4:8], ("recurrent weights U_f", "are in `kernel`")),
+        (kernel[:, 3:6], ("`units` is still 3", "`lstm_units` (4) units")),
     ], also_correct=[
-        kernel[:, 3:6],  # the second block of `units` columns, written out
-        kernel[:, 3:6].tolist(),  # the cell below only compares it with np.allclose
+        kernel[:, 4:8],  # the second block of `lstm_units` columns, written out
+        kernel[:, 4:8].tolist(),  # the cell below only compares it with np.allclose
     ])
 
 
-def test_ex5_update_gate_question():
+@pytest.mark.parametrize("wrong", ["input", "recurrent", "toy"])
+def test_ex4_feedback_does_not_give_the_slice_away(kernel_namespace, wrong):
+    kernel = kernel_namespace["kernel"]
+    answer = {"input": kernel[:, :4], "recurrent": kernel_namespace["recurrent_kernel"][:, 4:8],
+              "toy": kernel[:, 3:6]}[wrong]
+    result = ex4.try_answer(answer, kernel_namespace)
+    assert result.outcome is Outcome.INCORRECT
+    assert "lstm_units:2" not in result.message and "units:2 * units" not in result.message
+
+
+def test_ex4_never_crashes_on_odd_namespaces(kernel_namespace):
+    # A learner who reassigned `units` or `recurrent_kernel` to something odd still gets a verdict.
+    for odd in ({"units": "three"}, {"units": None}, {"recurrent_kernel": None}, {"recurrent_kernel": "abc"},
+                {"recurrent_kernel": np.zeros(3)}):
+        result = ex4.try_answer(np.zeros((4, 4)), {**kernel_namespace, **odd})
+        assert result.outcome is Outcome.INCORRECT and "failed with" not in result.message, result.message
+
+
+def test_ex5_update_and_reset_gate_question():
     assert_exercise(ex5, mistakes=[
-        ("a", "1 - z"),
-        ("c", "full share"),
-        ("d", "z = 0.5"),
+        ("a", "no share"),
+        ("c", "not today's input"),
+        ("d", ("reset_after=True", "b^U_g too")),
     ])
 
 

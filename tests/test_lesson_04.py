@@ -72,12 +72,39 @@ def test_ex1_wrong_answers_that_passed_the_old_probes_fail(wrong):
 def test_ex2_padded_length():
     namespace = {"sequences": [[1, 2], [3, 4, 5], []] + [[7]] * 1500}
     assert_exercise(ex2, namespace, mistakes=[
-        (4, "slightly too high"),
+        (4, "too high"),
         (len(namespace["sequences"]), "number of phrases"),
         (17, "not the characters"),
         ([3], "should be a number"),
         (3.0, ("right value", "whole number (an int)")),  # used to pass; `pad_sequences(maxlen=3.0)` below fails
     ], also_correct=[3, np.int64(3)])
+
+
+def test_ex2_recognises_the_longest_phrase_in_words():
+    # Section 1's `lengths` counts words split on spaces; the sequences are cleaned and tokenised, so their
+    # longest differs (52 words against 53 tokens on the real data). That slip is not an off-by-one error.
+    namespace = {"sequences": [[1, 2], [3, 4, 5], []] + [[7]] * 1500, "lengths": pd.Series([2, 4, 1])}
+    assert_exercise(ex2, namespace, mistakes=[
+        (4, ("split on spaces", "count the indices in `sequences`")),
+        (np.int64(4), "split on spaces"),
+        (5, "too high"),  # not the word count: the usual message
+    ])
+    for odd in ({"lengths": None}, {"lengths": "oops"}, {}):
+        result = ex2.try_answer(4, {"sequences": namespace["sequences"], **odd})
+        assert not result.correct and "failed with" not in result.message, result.message
+    for answer in ([4], "4", np.array([4]), True):
+        result = ex2.try_answer(answer, namespace)
+        assert not result.correct and "failed with" not in result.message, result.message
+
+
+def test_ex3_hints_give_float32():
+    keras = pytest.importorskip("keras")
+    train = pd.DataFrame({"Sentiment": [0, 2, 4, 1, 3, 2]})
+    hint = ex3.hints[-1]
+    for code in (hint.split("`")[1], hint.split("`")[3]):
+        value = eval(code, {"keras": keras, "np": np, "train": train})
+        assert value.dtype == np.float32, code
+        assert ex3.try_answer(value, {"keras": keras, "np": np, "train": train}).correct
 
 
 def test_ex3_one_hot_labels():

@@ -304,8 +304,9 @@ def test_pad_matches_keras(legacy_keras):
 
 
 def test_text_vectorization_with_our_vocabulary_differs_only_by_its_unknown_token(legacy_keras):
-    """What notebook 04 shows: TextVectorization numbers words from 2 (0 padding, 1 [UNK]) and keeps
-    unknown words as 1; drop the 1s and subtract one, and it gives our sequences."""
+    """Notebook 04's recipe: TextVectorization numbers words from 2 (0 padding, 1 [UNK]) and keeps unknown
+    words as 1; given our vocabulary (no `max_tokens` needed), drop the 0s (a batch is padded to its longest
+    row) and the 1s, subtract one from the rest, and it gives our sequences."""
     keras = legacy_keras
     v = Vectoriser(num_words=4, cleaner="none").fit(["b a c", "c a", "d c"])
     layer = keras.layers.TextVectorization(standardize=None, split="whitespace", vocabulary=v.vocabulary)
@@ -313,6 +314,7 @@ def test_text_vectorization_with_our_vocabulary_differs_only_by_its_unknown_toke
     texts = ["a b c d zebra", "c"]
     rows = keras.ops.convert_to_numpy(layer([" ".join(words_2019(t)) for t in texts]))
     ours = v.texts_to_sequences(texts)
+    assert 0 in rows[1].tolist()  # the short row is padded with 0s, which the recipe drops with the 1s
     assert [[i - 1 for i in row if i > 1] for row in rows.tolist()] == ours
     sized = keras.layers.TextVectorization(max_tokens=4, standardize=None)
     sized.adapt(["b a c", "c a", "d c"])

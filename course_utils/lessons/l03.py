@@ -1,5 +1,5 @@
 """Exercises of notebook 03, inside the LSTM: the forget gate, the cell update, the whole step,
-Keras's gate order, and the GRU's update gate.
+Keras's gate order, and the GRU's update and reset gates.
 
 The function exercises are probed on fixed random inputs. Their reference answers are built
 from :mod:`course_utils.cells` (not from the notebook's own helpers), so a mistake made in an
@@ -199,9 +199,20 @@ def lstm_step(x, h_prev, c_prev, p):
 # --------------------------------------------------------------------------- exercise 4
 
 
+def _block(array: Any, start: int, width: int) -> np.ndarray | None:
+    """``array[:, start:start + width]``, or None where ``array`` is not a 2-D array (a learner may have
+    reassigned it)."""
+    try:
+        array = np.asarray(array)
+        return array[:, start:start + width] if array.ndim == 2 else None
+    except Exception:
+        return None
+
+
 class _KernelBlockExercise(ValueExercise):
-    """A value exercise that recognises the other gates' blocks of ``kernel`` (diagnosers see only the
-    answer and the expected block, not the kernel they were cut from)."""
+    """A value exercise that recognises the other gates' blocks of ``kernel``, the forget gate's block of
+    ``recurrent_kernel`` and a slice cut with the toy cell's ``units`` (diagnosers see only the answer and the
+    expected block, not the arrays it was cut from). Its messages never write out the slice itself."""
 
     OTHERS = {0: "the input gate's columns", 2: "the candidate's columns (Keras calls it c)",
               3: "the output gate's columns"}
@@ -210,11 +221,19 @@ class _KernelBlockExercise(ValueExercise):
         reason = super()._grade(answer, namespace)
         if reason is None:
             return None
-        kernel, units = np.asarray(namespace["kernel"]), int(namespace["units"])
+        kernel, units = np.asarray(namespace["kernel"]), int(namespace["lstm_units"])
         for k, which in self.OTHERS.items():
             if _same(answer, kernel[:, k * units:(k + 1) * units]):
                 return (f"Those are {which}: Keras's order is [i, f, c, o], so the forget gate is the second"
-                        " block, `kernel[:, units:2 * units]`.")
+                        " block of `lstm_units` columns.")
+        if _same(answer, _block(namespace.get("recurrent_kernel"), units, units)):
+            return ("Those are the recurrent weights U_f (from `recurrent_kernel`); W_f, the input weights, are in"
+                    " `kernel`.")
+        toy_units = namespace.get("units")
+        if isinstance(toy_units, (int, np.integer)) and toy_units != units and _same(
+                answer, _block(kernel, toy_units, toy_units)):
+            return (f"`units` is still {int(toy_units)}, the toy cell's width: the trained layer has `lstm_units`"
+                    f" ({units}) units, so each gate's block is `lstm_units` columns wide.")
         return reason
 
 
@@ -222,14 +241,15 @@ ex4 = _KernelBlockExercise(
     number=4,
     name="W_f",
     title="Find the forget gate in Keras's kernel",
-    solution="W_f = kernel[:, units:2 * units]",
+    solution="W_f = kernel[:, lstm_units:2 * lstm_units]",
     # The cell below only compares it with `np.allclose`, which takes lists and tensors as well (a slice of
     # `lstm_layer.kernel`, a Keras variable, is a tensor).
     accept_lists=True, accept_tensors=True,
     hints=[
-        "The kernel has one row per input and the four gates side by side in its columns, `units` columns each.",
-        "Keras's order is [i, f, c, o]: the forget gate is the *second* block of `units` columns.",
-        "`kernel[:, units:2 * units]`",
+        "The kernel has one row per input and the four gates side by side in its columns, `lstm_units` columns"
+        " each.",
+        "Keras's order is [i, f, c, o]: the forget gate is the *second* block of `lstm_units` columns.",
+        "`kernel[:, lstm_units:2 * lstm_units]`",
     ],
 )
 
@@ -237,25 +257,29 @@ ex4 = _KernelBlockExercise(
 
 ex5 = QuestionExercise(
     number=5,
-    title="A GRU unit whose update gate is 1",
+    title="A GRU unit whose update and reset gates are 0",
     choices={
-        "a": "the candidate g",
-        "b": "its previous hidden state, unchanged",
+        "a": "its previous hidden state, unchanged",
+        "b": "tanh(x_t W_g + b^W_g): a value from today's input alone",
         "c": "zero",
-        "d": "the average of the previous state and the candidate",
+        "d": "tanh(x_t W_g + b^W_g + b^U_g): today's input and both of the candidate's biases",
     },
     answer="b",
     feedback={
-        "a": "The candidate gets the share 1 - z, which is 0 here.",
-        "c": "Nothing is multiplied by 0 except the candidate: the old state keeps its full share.",
-        "d": "That would need z = 0.5.",
+        "a": "With z = 0 the old state gets no share: h = z * h_prev + (1 - z) * g is the candidate alone.",
+        "c": "The candidate is not zero: r = 0 removes the old state from it, not today's input.",
+        "d": "With reset_after=True, r multiplies the whole recurrent term (h_prev U_g + b^U_g), its bias"
+             " included, so r = 0 removes b^U_g too. (The bias would stay in the textbook form, which applies r"
+             " to h_prev before the product.)",
     },
     explanation=(
-        "Keras's GRU computes h = z * h_prev + (1 - z) * g. With z = 1 the unit keeps its old state and ignores"
-        " the candidate: it is an LSTM's forget gate at 1 and input gate at 0 in one number. That coupling is"
-        " what the GRU trades for having fewer weights."
+        "z = 0 makes the new state the candidate alone, and r = 0 removes the whole recurrent term from the"
+        " candidate, its bias b^U_g included, because Keras's default GRU (reset_after=True) applies r after the"
+        " product. What is left is tanh(x_t W_g + b^W_g): the unit starts afresh from today's input, the GRU's"
+        " way of wiping its memory."
     ),
-    hints=["Put z = 1 into h = z * h_prev + (1 - z) * g."],
+    hints=["Put z = 0 into h = z * h_prev + (1 - z) * g, then r = 0 into the candidate's equation:"
+           " which terms does r multiply?"],
 )
 
 EXERCISES = [ex1, ex2, ex3, ex4, ex5]

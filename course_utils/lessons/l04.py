@@ -1,4 +1,10 @@
 """Exercises of notebook 04, text to sequences."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
 from course_utils.exercises import FunctionExercise, ValueExercise
 
 ex1 = FunctionExercise(
@@ -44,7 +50,25 @@ def expand_nt(text):
     ],
 )
 
-ex2 = ValueExercise(
+class _PaddedLengthExercise(ValueExercise):
+    """A value exercise that also recognises the longest phrase in words split on spaces (section 1's
+    ``lengths``), which the diagnosers cannot see: they get only the answer and the expected value."""
+
+    def _grade(self, answer: Any, namespace: dict[str, Any]) -> str | None:
+        reason = super()._grade(answer, namespace)
+        if reason is None or isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+            return reason
+        try:
+            longest_words = int(namespace["lengths"].max())
+        except Exception:
+            return reason
+        if answer == longest_words:
+            return ("that is the longest phrase in words split on spaces (section 1); the rows must fit the longest"
+                    " *sequence*, after cleaning and tokenising: count the indices in `sequences`.")
+        return reason
+
+
+ex2 = _PaddedLengthExercise(
     number=2,
     name="padded_length",
     title="How long must the padded rows be?",
@@ -71,7 +95,8 @@ ex3 = ValueExercise(
     strict_dtype=True,  # the prompt asks for float32; to_categorical alone gives float64
     hints=[
         "Each label 0-4 becomes a row of five numbers: all 0 except a 1 in the label's column.",
-        '`keras.utils.to_categorical(train["Sentiment"], num_classes=5)` does it (or `np.eye(5)[labels]`).',
+        '`keras.utils.to_categorical(train["Sentiment"], num_classes=5).astype("float32")` does it'
+        ' (or `np.eye(5, dtype="float32")[train["Sentiment"]]`).',
     ],
 )
 
