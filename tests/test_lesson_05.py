@@ -41,6 +41,8 @@ def test_ex1_build_the_2019_model(keras, model_namespace):
                              L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))
     sigmoid = build(keras, L.Embedding(8192, 256), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
                     L.Dense(256, activation="relu"), L.Dense(5, activation="sigmoid"))
+    masked = build(keras, L.Embedding(8192, 256, mask_zero=True), L.LSTM(256, dropout=0.3, recurrent_dropout=0.3),
+                   L.Dense(256, activation="relu"), L.Dense(5, activation="softmax"))  # same shapes and counts
     unbuilt = keras.Sequential([L.Embedding(8192, 256), L.LSTM(256), L.Dense(256), L.Dense(5)])
     assert_exercise(ex1, model_namespace, mistakes=[
         (no_hidden, "has 3 layers"),
@@ -48,6 +50,7 @@ def test_ex1_build_the_2019_model(keras, model_namespace):
         (no_recurrent_dropout, "recurrent_dropout=0.0, too low"),
         (small_vocabulary, "input_dim=8000, too few"),
         (sigmoid, "activation='softmax'"),
+        (masked, ("Layer 1 (Embedding)", "mask_zero=True")),
         (unbuilt, ("not built", "keras.Input")),
     ])
 

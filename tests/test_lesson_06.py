@@ -79,12 +79,13 @@ def test_ex5_pooled_model():
 
 
 def test_ex6_accuracy_where():
-    body = "def accuracy_where(correct, mask):\n    return {}\n"
+    body = "def accuracy_where(correct, selected):\n    return {}\n"
     assert_exercise(ex6, NS, mistakes=[
-        (body.format("float(np.mean(mask))"), "share of phrases the mask selects"),
+        (body.format("float(np.mean(selected))"), "share of phrases the selection picks"),
         (body.format("float(np.mean(correct))"), "*all* phrases"),
-        (body.format("float(np.sum(correct & mask) / len(correct))"), "divided by the number of all phrases"),
-    ], also_correct=[body.format("float(np.sum(correct & mask) / np.sum(mask))")])
+        (body.format("float(np.sum(correct & selected) / len(correct))"), "divided by the number of all phrases"),
+    ], also_correct=[body.format("float(np.sum(correct & selected) / np.sum(selected))"),
+                     "def accuracy_where(correct, mask):\n    return float(np.mean(correct[mask]))\n"])
 
 
 def test_every_exercise_is_listed():

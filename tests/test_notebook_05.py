@@ -4,7 +4,7 @@ The notebook runs in quick mode (the synthetic sample) with ``RUN_2019 = True``,
 While the 2019 cell trains, the test waits for the first epoch's checkpoint and kills the kernel;
 then, in the restarted kernel, it runs the notebook from the top again, as the notebook tells a
 learner to. The run must say it resumes, train only the epochs left, and end with the history of
-all 8 epochs. About two minutes on one CPU.
+all 8 epochs, in a folder of its own for quick mode. About two minutes on one CPU.
 """
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ def test_the_2019_run_resumes_after_a_kernel_restart(tmp_path, monkeypatch):
 
     monkeypatch.setenv("COURSE_QUICK", "1")
     monkeypatch.setenv("COURSE_BUILD_DIR", str(tmp_path))
-    history = tmp_path / "run_2019" / "history.json"
     cells = cells_up_to_the_2019_run()
     manager, client = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOK.parent), env=dict(os.environ))
     try:
@@ -61,12 +60,16 @@ def test_the_2019_run_resumes_after_a_kernel_restart(tmp_path, monkeypatch):
         client.execute(cells[-1])  # the 2019 run: kill the kernel once its first epoch is saved
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            if history.exists() and json.loads(history.read_text())["epochs"]:
+            found = list(tmp_path.glob("run_2019*/history.json"))
+            if found and json.loads(found[0].read_text())["epochs"]:
                 break
             time.sleep(0.2)
         else:
             pytest.fail("the 2019 run saved no epoch within 5 minutes")
         manager.restart_kernel(now=True)  # what a crash, a restart or a cull does to the running cell
+        history = found[0]
+        folder = history.parent
+        assert folder.name.startswith("run_2019_quick_"), f"the run's folder must say its mode: {folder.name}"
         done = len(json.loads(history.read_text())["epochs"])
         assert done < 8, "the run finished before the kernel could be killed: nothing was resumed"
 
@@ -80,10 +83,11 @@ def test_the_2019_run_resumes_after_a_kernel_restart(tmp_path, monkeypatch):
         manager.shutdown_kernel(now=True)
 
     resumed = outputs[-1]
-    assert f"Resuming from the checkpoint {tmp_path / 'run_2019' / 'checkpoint.weights.h5'}" in resumed, resumed[-2000:]
+    assert f"Resuming from the checkpoint {folder / 'checkpoint.weights.h5'}" in resumed, resumed[-2000:]
     assert "of 8 epochs already done" in resumed
     trained_now = [line for line in resumed.splitlines() if line.startswith("epoch ")]
     assert trained_now and trained_now[-1].startswith("epoch 8/8") and len(trained_now) <= 8 - done + 1
     record = json.loads(history.read_text())
     assert record["complete"] and [e["epoch"] for e in record["epochs"]] == list(range(8))
-    assert sorted(p.name for p in (tmp_path / "run_2019").iterdir()) == ["final.weights.h5", "history.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["final.weights.h5", "history.json"]
+    assert [p.name for p in tmp_path.glob("run_2019*")] == [folder.name], "one run, one folder"

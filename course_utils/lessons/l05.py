@@ -19,8 +19,8 @@ model = keras.Sequential([
     keras.layers.Dense(256, activation="relu"),
     keras.layers.Dense(5, activation="softmax"),
 ])""",
-    config_keys=("input_dim", "output_dim", "units", "activation", "dropout", "recurrent_dropout",
-                 "return_sequences"),
+    config_keys=("input_dim", "output_dim", "mask_zero", "units", "activation", "dropout", "recurrent_dropout",
+                 "return_sequences"),  # mask_zero: the 2019 model had no mask (notebook 06 shows what one changes)
     hints=[
         "Four layers in a `keras.Sequential`, after `keras.Input(shape=(MAX_LEN,))`: Embedding, LSTM, Dense, Dense.",
         "`keras.layers.Embedding(8192, 256)`, `keras.layers.LSTM(256, dropout=0.3, recurrent_dropout=0.3)`, "

@@ -8,11 +8,12 @@ ex1 = QuestionExercise(
     number=1,
     title="Why does `recurrent_dropout` cost so much?",
     choices={
-        "a": "It drops 30% of the weights, so the model needs more epochs to learn.",
-        "b": "It masks the previous output h(t-1) where it enters each gate, with one mask per gate, so Keras runs the"
-             " cell as `implementation=1`: eight smaller matrix products a step instead of two (and on a GPU, no fused"
-             " cuDNN kernel).",
-        "c": "It makes the model larger: the dropped units are stored as extra weights.",
+        "a": "It drops 30% of the LSTM's weights at every step, so each epoch learns less and training needs more"
+             " epochs.",
+        "b": "It masks h(t-1) where it enters each gate, one mask per gate, so Keras runs the cell as"
+             " `implementation=1`: eight smaller products a step instead of two.",
+        "c": "It makes the model larger: Keras stores the dropped units as extra weights, which every step must read"
+             " too.",
     },
     answer="b",
     feedback={
@@ -21,11 +22,12 @@ ex1 = QuestionExercise(
     },
     explanation=(
         "`recurrent_dropout` multiplies the previous output h(t-1) by a random mask where it enters the gates, at "
-        "every step of the loop over the words (Keras draws the mask once per batch and reuses it at each step; the "
+        "every step of the loop over the words (Keras draws the masks once per batch and reuses them at each step; the "
         "cell state c(t) is not masked). Each gate gets its own mask, so Keras switches the cell to "
         "`implementation=1`: four input products and four recurrent products a step, each a quarter of the size, "
-        "instead of one of each. On a CPU that is the whole cost (notebook 06 prints how much it is on your machine); "
-        "on a GPU it also rules out the fused cuDNN kernel, which Keras uses only when `recurrent_dropout=0`."
+        "instead of one of each. On a CPU that is the whole cost (notebook 05's optional timing cell measures it on "
+        "your machine); on a GPU it also rules out the fused cuDNN kernel, which Keras uses only when "
+        "`recurrent_dropout=0`."
     ),
     hints=["Where in the computation does the mask act: once on the inputs, or at every step of the loop?"],
 )
@@ -104,7 +106,7 @@ ex4 = QuestionExercise(
 )
 
 _CORRECT = np.array([True, True, True, False, False, False, True, True])
-_MASK = np.array([True, False, False, True, True, False, False, False])  # 1 of the 3 selected is correct
+_SELECTED = np.array([True, False, False, True, True, False, False, False])  # 1 of the 3 selected is correct
 
 
 def _on_first_probe(expected) -> bool:
@@ -137,22 +139,22 @@ pooled = keras.Sequential([
 ex6 = FunctionExercise(
     number=6,
     name="accuracy_where",
-    title="Accuracy on the phrases a mask selects",
+    title="Accuracy on the phrases a selection picks",
     solution='''
-def accuracy_where(correct, mask):
-    return float(np.mean(correct[mask]))
+def accuracy_where(correct, selected):
+    return float(np.mean(correct[selected]))
 ''',
-    probes=[(_CORRECT, _MASK), (np.array([True, False, True]), np.array([True, True, True])),
+    probes=[(_CORRECT, _SELECTED), (np.array([True, False, True]), np.array([True, True, True])),
             (np.array([False, True]), np.array([False, True]))],
     hints=[
-        "`correct[mask]` keeps only the selected phrases' True/False values.",
-        "The mean of True/False values is the share of True: `np.mean(correct[mask])`.",
+        "`correct[selected]` keeps only the selected phrases' True/False values.",
+        "The mean of True/False values is the share of True: `np.mean(correct[selected])`.",
     ],
     diagnosers=[
         (lambda got, expected: _on_first_probe(expected) and np.isclose(float(got), 3 / 8),
-         "That is the share of phrases the mask selects, not how many of them the model got right."),
+         "That is the share of phrases the selection picks, not how many of them the model got right."),
         (lambda got, expected: _on_first_probe(expected) and np.isclose(float(got), 5 / 8),
-         "That is the accuracy on *all* phrases: select the masked ones first (`correct[mask]`)."),
+         "That is the accuracy on *all* phrases: keep the selected ones first (`correct[selected]`)."),
         (lambda got, expected: _on_first_probe(expected) and np.isclose(float(got), 1 / 8),
          "You divided by the number of all phrases: average over the selected ones only."),
     ],
