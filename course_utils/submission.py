@@ -1,9 +1,10 @@
 """A Kaggle submission for "Sentiment Analysis on Movie Reviews", checked before it is written.
 
-Kaggle wants a CSV file with the header ``PhraseId,Sentiment`` and one row per test phrase:
-the test file's PhraseIds, in its order, each with a whole-number label from 0 to 4 (the
-format of ``sampleSubmission.csv``). A file that breaks any of that is rejected after the
-upload, or, worse, scored wrongly (ids shifted by one row). So :func:`write_submission`
+Kaggle wants a CSV file with the header ``PhraseId,Sentiment`` and one row per test phrase, each
+with a whole-number label from 0 to 4 (the format of ``sampleSubmission.csv``); it matches rows
+by PhraseId. A file that breaks any of that is rejected after the upload, or scored wrongly. The
+course also asks for the test file's order, which Kaggle does not: a table in another order is
+the sign of a prediction that was sorted or shuffled away from its ids. So :func:`write_submission`
 validates the table first, says exactly what is wrong and how to fix it, and writes through
 a temporary file that is read back and checked before it replaces anything, so a failed write
 never leaves a half-written ``submission.csv``. :func:`read_submission` names the file and the
@@ -102,7 +103,8 @@ def _validate(submission: pd.DataFrame, test: pd.DataFrame, where: Callable[[int
                                   " predict the test table, not the training table.")
         row = int(np.flatnonzero(ids != expected)[0])
         raise SubmissionError(
-            f"the PhraseIds are not in the test file's order: {where(row)} has {ids[row]}, the test file "
+            f"this course's check: the PhraseIds are not in the test file's order: {where(row)} has {ids[row]}, "
+            "the test file "
             f"{expected[row]}."
             " Keep the test table's row order (do not sort or shuffle it).")
     labels = submission["Sentiment"].to_numpy()

@@ -1,7 +1,7 @@
 """``make course``: run every notebook headless, in order, the way a learner would.
 
 Each notebook runs top to bottom in a fresh kernel; its executed copy goes to
-``build/notebooks/`` and everything it writes (plots, model, ``submission.csv``) to ``build/``.
+``build/notebooks/`` and everything it writes (plots, model, ``submission_full.csv``) to ``build/``.
 One line per notebook reports the wall time and the kernel's peak memory, which is how we
 know a notebook fits Binder's 2 GB.
 
