@@ -134,3 +134,20 @@ def test_pin_cpus_narrows_every_thread_and_what_it_starts():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True"] * 4
+
+
+def test_a_notebook_is_written_whole_or_not_at_all(tmp_path, full_disk_at_rename):
+    """Executed copies (the runner) and refreshed notebooks go through one writer: temporary file, read back, rename."""
+    import nbformat
+
+    from course_utils.tools.conventions import write_notebook
+
+    path = tmp_path / "00_x.ipynb"
+    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("old")])
+    write_notebook(first, path)
+    before = path.read_bytes()
+    assert before.endswith(b"}\n") and nbformat.reads(before.decode(), as_version=4).cells[0].source == "old"
+    full_disk_at_rename(1)
+    with pytest.raises(OSError, match="No space"):
+        write_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("new")]), path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["00_x.ipynb"]

@@ -15,8 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from course_utils.files import write_atomically
-from course_utils.tools.conventions import CHECKED_TAG
+from course_utils.tools.conventions import CHECKED_TAG, write_notebook
 
 
 def refresh(path: Path, execute: bool = True) -> None:
@@ -35,10 +34,7 @@ def refresh(path: Path, execute: bool = True) -> None:
             cell.outputs = []
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
-    # Through a temporary file, checked as a notebook: a failed write never leaves half a notebook.
-    text = nbformat.writes(notebook)
-    write_atomically(path, text if text.endswith("\n") else text + "\n",
-                     verify=lambda temp: nbformat.read(temp, as_version=4))
+    write_notebook(notebook, path)
 
 
 def main() -> int:

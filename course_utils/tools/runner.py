@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course_utils import config, resources
+from course_utils.tools.conventions import write_notebook
 
 NOTEBOOK_DIR = config.REPO_ROOT / "notebooks"
 # Asked of the kernel after the last cell: its own peak resident memory, in bytes.
@@ -89,8 +90,7 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
             peak = int(output["text"].strip())
     if solved and not error:
         error = "; ".join(solutions.failed_checks(notebook, exercise_cells))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, out_dir / path.name)
+    write_notebook(notebook, out_dir / path.name)  # FileSet makes the folder
     return RunResult(path.name, not error, seconds, peak, error)
 
 
