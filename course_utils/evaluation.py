@@ -173,7 +173,8 @@ def plot_history(history: Any, metrics: Sequence[str] = ("loss", "accuracy"), ti
     logs = _history_dict(history)
     missing = [m for m in metrics if m not in logs]
     if missing:
-        raise ValueError(f"the history has no {missing}; it has {sorted(logs)}. (Keras 2.2 and earlier called accuracy 'acc'.)")
+        raise ValueError(f"the history has no {missing}; it has {sorted(logs)}. "
+                         "(Keras 2.2 and earlier called accuracy 'acc'.)")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
