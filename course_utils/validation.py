@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course_utils.config import DEFAULT_SEED  # the course's one seed: the split every notebook and the bench use
+
 DEFAULT_FRACTION = 0.1
-DEFAULT_SEED = 42
 
 
 def _check(frame: pd.DataFrame, fraction: float) -> None:

@@ -19,11 +19,10 @@ from pathlib import Path, PurePosixPath
 
 from tqdm.auto import tqdm
 
-from course_utils.files import FileSet, remove_stale_temporaries, sha256_of
+from course_utils.files import CHUNK, FileSet, remove_stale_temporaries, sha256_of
 
 __all__ = ["DownloadError", "download", "extract_members", "sha256_of"]
 
-CHUNK = 1 << 16
 # What a damaged or unusual zip member raises while it is read: CRC mismatch and truncation
 # (BadZipFile, EOFError, zlib.error), encryption (RuntimeError), unknown compression (NotImplementedError).
 _ZIP_FAULTS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, ValueError)
