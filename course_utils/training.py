@@ -171,13 +171,8 @@ class _Checkpoint(keras.callbacks.Callback):
                 f"{self.folder} holds a run with other settings ({saved.get('settings')}), not {self.settings}: "
                 "delete that folder to start this run afresh, or go back to the settings it was started with."
             )
-        if self.model.optimizer is not None and not self.model.optimizer.built:
-            self.model.optimizer.build(self.model.trainable_variables)  # so that its saved state loads too
-        try:
-            self.model.load_weights(path)
-        except (OSError, ValueError, KeyError) as error:
-            raise FileFormatError(f"{path} cannot be loaded into this model ({str(error)[:200]}): it was saved by "
-                                  f"another model. Delete the folder {self.folder} to start the run afresh.") from None
+        _load_weights(self.model, path, f"it was saved by another model. Delete the folder {self.folder} to start "
+                      "the run afresh.")
         self.record = {**saved, "settings": self.settings, "complete": False}
         self.model._initial_epoch = len(saved["epochs"])  # what fit() reads to skip the epochs done
 
@@ -196,6 +191,16 @@ class _Checkpoint(keras.callbacks.Callback):
             self.model.save_weights(temp)
             _store_record(temp, record)
             files.stage(folder / _HISTORY, json.dumps(record, indent=1) + "\n")
+
+
+def _load_weights(model: keras.Model, path: Path, why_and_fix: str) -> None:
+    """Load weights (and the optimizer's state) saved by this module into ``model``; a fault is a FileFormatError."""
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)  # so that its saved state loads too
+    try:
+        model.load_weights(path)
+    except (OSError, ValueError, KeyError) as error:
+        raise FileFormatError(f"{path} cannot be loaded into this model ({str(error)[:200]}): {why_and_fix}") from None
 
 
 def _store_record(path: Path, record: dict) -> None:
@@ -290,14 +295,8 @@ def fit_resumable(
         if record.get("settings") != settings:
             raise ValueError(f"{folder} holds a finished run with other settings ({record.get('settings')}), "
                              f"not {settings}: delete that folder to train with the new settings.")
-        if model.optimizer is not None and not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)  # so that its saved state loads too
-        try:
-            model.load_weights(folder / _FINAL)
-        except (OSError, ValueError, KeyError) as error:
-            raise FileFormatError(f"{folder / _FINAL} cannot be loaded into this model ({str(error)[:200]}): it is "
-                                  f"damaged, or was saved by another model. Delete the folder {folder} to train "
-                                  "again.") from None
+        _load_weights(model, folder / _FINAL, f"it is damaged, or was saved by another model. Delete the folder "
+                      f"{folder} to train again.")
         (folder / _CHECKPOINT).unlink(missing_ok=True)  # left if the run was stopped just after finishing
         run = _run_from(record, loaded=True)
         print(f"Loaded the finished run from {folder} ({run.epochs} epochs, {sum(run.seconds) / 60:.1f} min of "
