@@ -34,7 +34,7 @@ DEFAULT_LSTM = 'train_on_notes("LSTM (Keras default)"'
 EXPLODING = 'recurrent_weights.assign(2.0 * recurrent_weights)'
 GRADIENT_NORMS = "def gradient_norm("
 CLIPPING = "global_clipnorm=clip"
-STACKED_TRAINING = 'for kind in ("LSTM", "stacked LSTM"):'
+STACKED_TRAINING = 'train_on_notes("stacked LSTM", largest'
 
 
 def cells() -> list[nbformat.NotebookNode]:
@@ -134,16 +134,22 @@ def test_keras_default_lstm_learns_short_gaps_but_not_the_longest(monkeypatch, t
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_stacked_lstm_costs_more_and_does_not_help_with_the_note(monkeypatch, tmp_path, mode):
+    # The sweep's own cell, narrowed to the largest gap: the stacked cell reads the single LSTM's run from it.
     printed, _ = run(monkeypatch, tmp_path, mode, [source(SETUP), source(DEFINITIONS), source(SETTINGS),
-                                                   source(STACKED_TRAINING)])
+                                                   "ks = [largest]", source(SWEEP), source(STACKED_TRAINING)])
     runs = {(int(seed), kind): (int(epochs), float(accuracy)) for seed, kind, epochs, accuracy in re.findall(
         r"seed (\d+)\s+(LSTM|stacked LSTM)\s+(\d+) epochs\s+[\d.]+ s\s+test accuracy ([\d.]+)", printed[-1])}
     seeds = sorted({seed for seed, _ in runs})
     assert seeds and len(runs) == 2 * len(seeds), printed[-1]
+    # "In our runs at k = 40 the single LSTM learned the note within 2 epochs for every seed; the stack took more
+    # epochs where it learned it (seed 1, full mode), and with seed 0 it had not learned it when the budget ran out
+    # (test accuracy 0.69, in either mode)."
     for seed in seeds:
         single, stacked = runs[seed, "LSTM"], runs[seed, "stacked LSTM"]
-        # "In our runs at k = 40 both learned the note, but the stack needed more epochs than the single LSTM."
-        assert single[1] >= 0.95 and stacked[1] >= 0.95 and stacked[0] > single[0], printed[-1]
+        assert single[1] >= 0.95 and single[0] <= 2 and stacked[0] > single[0], printed[-1]
+    assert runs[0, "stacked LSTM"][1] < 0.95, printed[-1]
+    if 1 in seeds:
+        assert runs[1, "stacked LSTM"][1] >= 0.95, printed[-1]
 
 
 def test_doubled_recurrent_weights_explode_and_clipping_caps_the_step(monkeypatch, tmp_path):
