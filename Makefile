@@ -4,6 +4,7 @@
 # Also: make course (run every notebook headless into build/), make solutions (the same with every
 # exercise answered: an answer key in build/solutions/), make bench, make data, make clean.
 # make course CPUS=1 (or make solutions CPUS=1) pins every notebook's kernel to 1 CPU (what Binder gives).
+# make site: a static site of build/notebooks in build/site (run make course first; site never runs it).
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -13,10 +14,10 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_FLAGS ?=
 
-.PHONY: help install data lab test course solutions bench clean
+.PHONY: help install data lab test course solutions site bench clean
 
 help:
-	@sed -n '1,7p' Makefile
+	@sed -n '1,8p' Makefile
 
 $(STAMP): requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' was not found. Install Python 3.11, or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; exit 1; }
@@ -45,6 +46,9 @@ course: install
 
 solutions: install
 	$(BIN)/python -m course_utils.tools.runner --solved $(if $(CPUS),--cpus $(CPUS))
+
+site: install
+	$(BIN)/python -m course_utils.tools.site
 
 bench: install
 	$(BIN)/python -m course_utils.tools.bench

@@ -9,7 +9,8 @@
   pictures: the unrolled network, the cells, the gate heatmaps), ``training`` (02's ``ForgetGateBias`` and
   ``StopWhenLearned``), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
 - 04 to 06: ``text`` (cleaning, ``Vectoriser``, padding), ``batching`` (sorted batches, prefix packs),
-  ``sentiment_models`` (the layers, and ``step_probabilities``), ``evaluation``, ``submission``, ``validation``,
+  ``sentiment_models`` (the layers, and ``step_probabilities``), ``evaluation``, ``submission``, ``scoring`` (the
+  offline test score from the treebank's labels, reported and never tuned on; the exact-match lookup), ``validation``,
   ``baselines``, ``threads`` and ``resources`` (what the kernel may use), ``files`` (writes that never leave a
   half-written file), ``widgets.playground``
 
@@ -17,6 +18,6 @@
 ``data.sample`` (the generator of the committed synthetic sample).
 
 **Maintainers**: ``exercises`` (the checker framework behind ``lessons``), ``tools`` (``runner``: ``make course``;
-``solutions``; ``bench``: ``make bench``; ``refresh_notebook``: store nbval's outputs; ``conventions``: the notebook
-rules the tests enforce).
+``solutions``; ``site``: ``make site``; ``bench``: ``make bench``; ``refresh_notebook``: store nbval's outputs;
+``conventions``: the notebook rules the tests enforce).
 """

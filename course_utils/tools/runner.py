@@ -17,22 +17,33 @@ kernel to N CPUs, e.g. to time the notebooks on one CPU as on Binder (whose one 
 not a pinning, but TensorFlow gets one thread per pool either way): the runner narrows its own
 CPU affinity to the first N CPUs it may use, the kernels it starts inherit that, and
 :func:`course_utils.threads.match_threads` then sizes TensorFlow's pools to it.
+
+Each executed copy records its run in its metadata (``course_run``: when, in which mode, on which
+machine, how long, the peak) and the widgets' state, so that ``make site``
+(:mod:`course_utils.tools.site`) can say where each page comes from and show the widgets as they
+were left.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from course_utils import config, resources
 from course_utils.tools.conventions import write_notebook
 
 NOTEBOOK_DIR = config.REPO_ROOT / "notebooks"
-# Asked of the kernel after the last cell: its own peak resident memory, in bytes.
-PEAK_PROBE = "from course_utils.resources import peak_bytes\nprint(peak_bytes())"
+# Asked of the kernel after the last cell: its own peak resident memory, in bytes, and the mode it ran in (a
+# notebook's set-up cell may choose one other than the runner's COURSE_QUICK).
+PROBE = ("import json\nfrom course_utils import config\nfrom course_utils.resources import peak_bytes\n"
+         "print(json.dumps({'peak_bytes': peak_bytes(), 'mode': config.current_mode()}))")
+#: The executed copy's notebook metadata key for how it was run (read by :mod:`course_utils.tools.site`).
+RUN_METADATA = "course_run"
 
 
 @dataclass
@@ -57,11 +68,27 @@ def course_notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
 
 
-def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: bool = False) -> RunResult:
+def read_probe(cell) -> dict:
+    """What :data:`PROBE` printed (``peak_bytes``, ``mode``), or ``{}`` when the kernel died before it ran."""
+    for output in cell.get("outputs", []):
+        if output.get("name") == "stdout":
+            try:
+                found = json.loads(output.get("text", "").strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                continue
+            if isinstance(found, dict):
+                return found
+    return {}
+
+
+def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: bool = False,
+                 machine: str | None = None) -> RunResult:
     """Execute one notebook in a fresh kernel; save the executed copy even when a cell fails.
 
     With ``solved``, every exercise is first answered with its solution, and a check that does not
-    say Correct fails the run.
+    say Correct fails the run. The copy keeps the widgets' state (so a static page can draw them) and,
+    under :data:`RUN_METADATA`, when and in which mode it ran and on ``machine`` (default:
+    :func:`machine_description`).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -73,9 +100,10 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
         from course_utils.tools import solutions
 
         notebook, exercise_cells = solutions.solve(notebook, solutions.lesson_exercises(path))
-    notebook.cells.append(nbformat.v4.new_code_cell(PEAK_PROBE))
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
+    started = datetime.now(timezone.utc)
     start = time.perf_counter()
     error = ""
     try:
@@ -83,11 +111,15 @@ def run_notebook(path: Path, out_dir: Path, timeout: int | None = None, solved: 
     except CellExecutionError as failure:
         error = str(failure).strip().splitlines()[-1][:200]
     seconds = time.perf_counter() - start
-    probe = notebook.cells.pop()
-    peak = None
-    for output in probe.get("outputs", []):
-        if output.get("name") == "stdout" and output.get("text", "").strip().isdigit():
-            peak = int(output["text"].strip())
+    probed = read_probe(notebook.cells.pop())
+    peak = probed.get("peak_bytes") if isinstance(probed.get("peak_bytes"), int) else None
+    notebook.metadata[RUN_METADATA] = {
+        "executed_at": started.isoformat(timespec="seconds"),
+        "mode": probed.get("mode"),  # None: the kernel died before the probe
+        "machine": machine if machine is not None else machine_description(),
+        "seconds": round(seconds, 1),
+        "peak_bytes": peak,
+    }
     if solved and not error:
         error = "; ".join(solutions.failed_checks(notebook, exercise_cells))
     write_notebook(notebook, out_dir / path.name)  # FileSet makes the folder
@@ -126,7 +158,12 @@ def pin_cpus(n: int) -> set[int]:
 
 
 def machine_line(pinned: int | None = None) -> str:
-    """One line on what the kernels run on, printed before the notebooks' lines.
+    """One line on what the kernels run on, printed before the notebooks' lines."""
+    return f"Machine: {machine_description(pinned)}"
+
+
+def machine_description(pinned: int | None = None) -> str:
+    """What the kernels run on, as :func:`machine_line` prints it and each executed copy records it.
 
     The CPU model and AVX-512 explain most of the difference between two machines' times; the
     CPUs the kernels may use (and why: a ``--cpus`` pinning, a cgroup quota) and the memory limit
@@ -142,7 +179,7 @@ def machine_line(pinned: int | None = None) -> str:
     limit = resources.memory_limit_bytes()
     memory = f"cgroup memory limit {limit / 2**20:,.0f} MB" if limit is not None else "no cgroup memory limit"
     cores = os.cpu_count() or 0
-    return (f"Machine: {resources.cpu_model()}, AVX-512 {avx}; kernels may use {cpus:g} CPU{'s' if cpus > 1 else ''} "
+    return (f"{resources.cpu_model()}, AVX-512 {avx}; kernels may use {cpus:g} CPU{'s' if cpus > 1 else ''} "
             f"of the {cores} core{'s' if cores != 1 else ''} it shows" + (f" ({', '.join(why)})" if why else "")
             + f"; {memory}")
 
@@ -182,9 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     what = "solved notebooks" if args.solved else "notebooks"
     print(f"Running {len(notebooks)} {what} in {mode} mode; executed copies go to {out_dir}")
     print(machine_line(args.cpus), flush=True)
+    machine = machine_description(args.cpus)
     results = []
     for path in notebooks:
-        result = run_notebook(path, out_dir, args.timeout, solved=args.solved)
+        result = run_notebook(path, out_dir, args.timeout, solved=args.solved, machine=machine)
         print(result.line(), flush=True)
         results.append(result)
     total = sum(r.seconds for r in results)
