@@ -63,8 +63,11 @@ def test_table_has_the_columns():
     for column in ("configuration", "CPUs", "epochs", "s / epoch", "training time", "GFLOP/s", "held-out accuracy",
                    "peak memory"):
         assert column in header
-    assert "| 2 | 8 | 300.0 | 2,400 s | 0.0 | 0.6300 (3), 0.6000 | 2,100 MiB |" in text
-    assert "| 1 | 4 | 30.0 | 120 s | 0.1 | 0.6300 (3), 0.6200 | 900 MiB |" in text
+    assert "offline test score" in header
+    assert "| 2 | 8 | 300.0 | 2,400 s | 0.0 | 0.6300 (3), 0.6000 | n/a (no treebank) | 2,100 MiB |" in text
+    assert "| 1 | 4 | 30.0 | 120 s | 0.1 | 0.6300 (3), 0.6200 | n/a (no treebank) | 900 MiB |" in text
+    scored = Result(**{**SEED.__dict__, "test_accuracy": 0.61234, "test_scored": 66291})
+    assert "| 0.6300 (3), 0.6000 | 0.6123 | 2,100 MiB |" in bench.table([scored])
 
 
 def test_every_config_is_known_and_sane():
@@ -121,6 +124,19 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     saved = json.loads(out.with_suffix(".json").read_text())
     assert [r["name"] for r in saved["results"]] == ["fast"] and "AVX-512" in saved["machine"]
     assert not (tmp_path / "benchmark.json").exists()
+    # The test predictions, as Kaggle's file, scored on the sample's own test labels beside the held-out accuracy.
+    from course_utils import scoring
+    from course_utils.data import load_sample
+    from course_utils.submission import read_submission
+
+    run = saved["results"][0]
+    submission = tmp_path / "bench" / "fast-submission.csv"
+    assert run["submission"] == str(submission)
+    sample = load_sample()
+    score = scoring.score_submission(read_submission(submission, sample.test), sample)
+    assert run["test_accuracy"] == score.accuracy and run["test_scored"] == len(sample.test)
+    assert "sample's dev and test trees" in run["test_labels"]
+    assert f"| {score.accuracy:.4f} |" in text and "never used to choose" in text
 
 
 @pytest.mark.parametrize("written, message", [
@@ -132,7 +148,7 @@ def test_a_worker_result_that_cannot_be_read_is_reported_not_raised(tmp_path, mo
     """The parent reads each worker's JSON as it reads the committed results: a fault is one clear line."""
     import sys
 
-    def fake_worker(name, fraction, epochs, cpus, out):
+    def fake_worker(name, fraction, epochs, cpus, out, submissions):
         code = "" if written is None else f"open({str(out)!r}, 'w').write({written!r})"
         return [sys.executable, "-c", code]
 
@@ -165,8 +181,9 @@ def _saved_text(**changes):
     (_saved_text(accuracy=[0.6, "x"]), r"in result 1, accuracy is .*, not of type list\[float\]"),
     (_saved_text(pinned="no"), r"in result 1, pinned is no, not of type bool"),
     (_saved_text(epochs=8.5), r"in result 1, epochs is 8.5, not of type int"),
+    (_saved_text(test_accuracy="0.6"), r"in result 1, test_accuracy is 0.6, not of type float \| None"),
 ], ids=["empty", "cut-off", "results-number", "result-string", "unknown-field", "renamed-field", "accuracy-text",
-        "accuracy-item", "pinned-text", "epochs-float"])
+        "accuracy-item", "pinned-text", "epochs-float", "score-text"])
 def test_saved_results_name_the_file_and_what_is_wrong(tmp_path, text, message):
     from course_utils.files import FileFormatError
 

@@ -7,7 +7,11 @@ them use the same data: Kaggle's training phrases, 10% of the *sentences* held o
 (:func:`course_utils.validation.split_by_sentence`), the 2019 vectoriser fitted on the rest.
 They train with :func:`course_utils.training.fit`, the code notebooks 05 and 06 run. After each
 epoch a worker predicts the held-out phrases; that time is reported apart and is not counted as
-training time. The table goes to the console and to ``build/bench.md``, followed by the targets of
+training time. After the last epoch a worker predicts Kaggle's test phrases and writes them as a
+submission (``build/bench/<configuration>-submission.csv``, through
+:func:`course_utils.submission.write_submission`), scored offline when the treebank's test labels are
+there (:mod:`course_utils.scoring`): reported beside the held-out accuracy, never used to choose
+anything. The table goes to the console and to ``build/bench.md``, followed by the targets of
 the course's issue, each with its measured ratio; the numbers go to ``build/bench.json`` and,
 after a complete run on the real data, to :data:`RESULTS` (committed: notebook 05 shows the 2019
 run's curves from it when a learner does not run that half-hour training).
@@ -44,6 +48,7 @@ import sys
 import tempfile
 import time
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from functools import partial
 from pathlib import Path
 
 from course_utils import config as course_config
@@ -116,6 +121,15 @@ class Result:
     flops_per_token: float = 0.0  # training step (forward and backward) of the recurrent layer
     threads: str = ""
     data: str = ""
+    test_accuracy: float | None = None  # the offline score of the last epoch's test predictions (None: no labels)
+    test_scored: int = 0  # test phrases that score counts
+    submission: str = ""  # where the test predictions were written
+    test_labels: str = ""  # where the test labels came from, or why there are none
+
+    @property
+    def file_stem(self) -> str:
+        """The label as a file name: ``fast`` or ``fast-1cpu``."""
+        return f"{self.name}-1cpu" if self.pinned else self.name
 
     @property
     def label(self) -> str:
@@ -183,7 +197,7 @@ def peak_mb() -> float:
 
 
 def load_split(fraction: float = 1.0):
-    """``(train, held_out, source)``: the sentence-level split every configuration uses."""
+    """``(train, held_out, phrases)``: the sentence-level split every configuration uses, and all the data."""
     import numpy as np
 
     from course_utils.data import load_phrases
@@ -196,12 +210,16 @@ def load_split(fraction: float = 1.0):
         kept = np.random.default_rng(SPLIT_SEED).choice(sentences, size, replace=False)
         table = table[table["SentenceId"].isin(kept)]
     train, held_out = validation.split_by_sentence(table, HOLD_OUT, SPLIT_SEED)
-    return train, held_out, phrases.source
+    return train, held_out, phrases
 
 
 def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None, pinned: bool = False,
-               say=print) -> Result:
-    """Train one configuration and measure it (call this in a fresh process: see :func:`main`)."""
+               say=print, submissions: Path | None = None) -> Result:
+    """Train one configuration and measure it (call this in a fresh process: see :func:`main`).
+
+    The last epoch's model then predicts the test phrases; they are written to ``submissions`` (a folder,
+    default ``build/bench/``) as ``<configuration>-submission.csv`` and scored offline when the labels are there.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
     import numpy as np
@@ -213,21 +231,23 @@ def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None,
         threads_line = "; ".join(filter(None, [threads.match_threads(), resources.tune_malloc()]))
     else:
         threads_line = "TensorFlow's and glibc's defaults"
-    train, held_out, source = load_split(fraction)
+    train, held_out, phrases = load_split(fraction)
     vectoriser = Vectoriser(cleaner="clean_2019").fit(train["Phrase"])
     sequences = vectoriser.texts_to_sequences(train["Phrase"])
     held_sequences = vectoriser.texts_to_sequences(held_out["Phrase"])
+    test_sequences = vectoriser.texts_to_sequences(phrases.test["Phrase"])
     labels = train["Sentiment"].to_numpy()
     held_labels = held_out["Sentiment"].to_numpy()
     epochs = epochs or config.epochs
     keras.utils.set_random_seed(TRAIN_SEED)
-    setup = _build(config, vectoriser, sequences, labels, held_sequences)
+    setup = _build(config, vectoriser, sequences, labels)
+    predict_held = setup["predictor"](held_sequences)
     result = Result(
         config.name, config.title, epochs, cpus=resources.available_cpus(), pinned=pinned, train_phrases=len(train),
         held_out_phrases=len(held_out), tokens_per_epoch=setup["tokens"],
         real_tokens_per_epoch=setup.get("real_tokens", int(sum(max(1, len(s)) for s in sequences))),
         flops_per_token=flops_per_token(config.cell, config.units, 256, 2 if config.bidirectional else 1),
-        threads=threads_line, data=f"{source}, fraction {fraction:g}",
+        threads=threads_line, data=f"{phrases.source}, fraction {fraction:g}",
     )
 
     class HeldOut(keras.callbacks.Callback):
@@ -235,7 +255,7 @@ def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None,
 
         def on_epoch_end(self, epoch, logs=None):
             start = time.perf_counter()
-            probabilities = setup["predict"]()
+            probabilities = predict_held()
             result.eval_seconds.append(time.perf_counter() - start)
             result.accuracy.append(float(np.mean(probabilities.argmax(axis=1) == held_labels)))
             say(f"{result.label}: held-out accuracy {result.accuracy[-1]:.4f} "
@@ -247,12 +267,39 @@ def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None,
     result.epoch_seconds = run.seconds
     result.train_loss = run.history.get("loss", [])
     result.train_accuracy = run.history.get("accuracy", [])
+    _score_test(result, phrases, setup["predictor"](test_sequences)(), submissions or _submission_dir(None))
     result.peak_mb = peak_mb()
     return result
 
 
-def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dict:
-    """The model, its training data and its held-out prediction function, for one configuration."""
+def _submission_dir(out: Path | None) -> Path:
+    """Where the submissions go: ``bench/`` beside the report (``build/bench/`` by default)."""
+    return (out or course_config.build_dir() / "bench.md").parent / "bench"
+
+
+def _score_test(result: Result, phrases, probabilities, folder: Path) -> None:
+    """Write the test predictions as a Kaggle submission and record their offline score in ``result``."""
+    from course_utils import scoring
+    from course_utils.submission import make_submission, write_submission
+
+    submission = make_submission(phrases.test, probabilities.argmax(axis=1))
+    result.submission = str(write_submission(submission, folder / f"{result.file_stem}-submission.csv",
+                                             phrases.test))
+    try:
+        score = scoring.score_submission(submission, phrases)
+    except scoring.ScoringError as error:  # damaged trees: the run's other numbers still count
+        result.test_labels = str(error)
+        return
+    result.test_accuracy, result.test_scored = score.accuracy, score.scored
+    result.test_labels = score.origin
+
+
+def _build(config: Config, vectoriser, sequences, labels) -> dict:
+    """The model, its training data and its ``predictor``, for one configuration.
+
+    ``predictor(sequences)`` prepares phrases once (padding, packs) and returns the call that predicts them,
+    so the held-out phrases, predicted after every epoch, are prepared only once.
+    """
     import keras
     import numpy as np
 
@@ -266,10 +313,12 @@ def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dic
         model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="categorical_crossentropy",
                       metrics=["accuracy"])
         # Padded in front to the longest training phrase, as Keras's pad_sequences did in 2019.
-        x, held = pad(sequences, vectoriser.maxlen), pad(held_sequences, vectoriser.maxlen)
+        x = pad(sequences, vectoriser.maxlen)
         y = np.eye(N_CLASSES, dtype=np.float32)[labels]
         return {"model": model, "data": x, "fit": {"y": y, "batch_size": batching.PHRASES_PER_BATCH},
-                "predict": lambda: model.predict(held, batch_size=1024, verbose=0), "tokens": int(x.size)}
+                "predictor": lambda phrases: partial(model.predict, pad(phrases, vectoriser.maxlen), batch_size=1024,
+                                                     verbose=0),
+                "tokens": int(x.size)}
     if config.kind == "sorted":
         model = models.compile_model(models.seed_model(vectoriser.input_dim, recurrent_dropout=0.0, cell=config.cell,
                                                        units=config.units), config.learning_rate)
@@ -278,16 +327,15 @@ def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dic
                                    max_tokens=batching.MAX_TOKENS)
         widths = [max(1, max(len(sequences[i]) for i in batch)) * len(batch) for batch in plan]
         return {"model": model, "data": data, "fit": {}, "tokens": int(sum(widths)),
-                "predict": lambda: batching.predict_sorted(model, held_sequences)}
+                "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases)}
     if config.kind == "prefix":
         packs = batching.pack_prefixes(sequences)
-        held_packs = batching.pack_prefixes(held_sequences)
         model = models.prefix_reader(vectoriser.input_dim, cell=config.cell, units=config.units,
                                      spatial_dropout=config.spatial_dropout)
         models.compile_model(model, config.learning_rate, prefix=True)
         data = batching.course_prefix_batches(packs, labels, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": packs.tokens_read, "real_tokens": packs.tokens_read,
-                "predict": lambda: batching.predict_packs(model, held_packs)}
+                "predictor": lambda phrases: partial(batching.predict_packs, model, batching.pack_prefixes(phrases))}
     if config.kind == "same_length":
         model = models.pooled_model(vectoriser.input_dim, cell=config.cell, units=config.units,
                                     spatial_dropout=config.spatial_dropout)
@@ -295,7 +343,8 @@ def _build(config: Config, vectoriser, sequences, labels, held_sequences) -> dic
         data = batching.sorted_batches(sequences, labels, batching.PHRASES_PER_BATCH, padding="post", same_length=True,
                                        max_tokens=batching.MAX_TOKENS, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": int(sum(max(1, len(s)) for s in sequences)),
-                "predict": lambda: batching.predict_sorted(model, held_sequences, padding="post", same_length=True)}
+                "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases, padding="post",
+                                                     same_length=True)}
     raise ValueError(f"unknown kind {config.kind!r}")
 
 
@@ -306,17 +355,21 @@ def table(results: list[Result]) -> str:
     """The markdown table: one row per configuration and CPU count."""
     lines = [
         "| configuration | CPUs | epochs | s / epoch | training time | GFLOP/s "
-        "| held-out accuracy: best (epoch), last | peak memory |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| held-out accuracy: best (epoch), last | offline test score (last epoch) | peak memory |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         best, epoch = r.best
         lines.append(
             f"| `{r.name}`: {r.title} | {r.cpus:g} | {r.epochs} | {r.seconds_per_epoch:,.1f} "
             f"| {r.training_seconds:,.0f} s | "
-            f"{r.gflops:.1f} | {best:.4f} ({epoch}), {r.accuracy[-1]:.4f} | {r.peak_mb:,.0f} MiB |"
+            f"{r.gflops:.1f} | {best:.4f} ({epoch}), {r.accuracy[-1]:.4f} | {_test_score(r)} | {r.peak_mb:,.0f} MiB |"
         )
     return "\n".join(lines)
+
+
+def _test_score(result: Result) -> str:
+    return "n/a (no treebank)" if result.test_accuracy is None else f"{result.test_accuracy:.4f}"
 
 
 def _verdict(ok: bool) -> str:
@@ -376,7 +429,10 @@ def report(results: list[Result], machine_line: str, command: str, when: str) ->
         "",
         "Training time sums Keras's epochs (first batch to last, first-call tracing included); held-out prediction "
         "after each epoch is not in it. GFLOP/s: the recurrent layer's forward and backward work on the real tokens "
-        "(padding not counted) per second of training.",
+        "(padding not counted) per second of training. Offline test score: the last epoch's predictions of Kaggle's "
+        "test phrases (written to bench/<configuration>-submission.csv beside this report), scored on the labels of "
+        "the treebank's dev and test trees as Kaggle's leaderboard did; reported, never used to choose anything "
+        "(epochs and models are chosen on the held-out sentences).",
         "",
         "Targets (on training time):",
         *targets(results),
@@ -387,9 +443,10 @@ def report(results: list[Result], machine_line: str, command: str, when: str) ->
 # ------------------------------------------------------------------------------------ entry point
 
 
-def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, out: Path) -> list[str]:
+def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, out: Path,
+            submissions: Path) -> list[str]:
     command = [sys.executable, "-m", "course_utils.tools.bench", "--worker", name, "--fraction", str(fraction),
-               "--json", str(out)]
+               "--json", str(out), "--submissions", str(submissions)]
     command += (["--epochs", str(epochs)] if epochs else []) + (["--worker-cpus", str(cpus)] if cpus else [])
     return command
 
@@ -405,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--worker-cpus", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--submissions", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 0 < args.fraction <= 1:
         parser.error("--fraction must be above 0 and at most 1")
@@ -412,7 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         if args.worker_cpus:
             os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.worker_cpus])
-        result = run_config(CONFIGS[args.worker], args.fraction, args.epochs, pinned=bool(args.worker_cpus))
+        result = run_config(CONFIGS[args.worker], args.fraction, args.epochs, pinned=bool(args.worker_cpus),
+                            submissions=args.submissions)
         write_json(args.json, {"results": [asdict(result)]}, verify=saved_results)  # read back as main() reads it
         return 0
 
@@ -431,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         for k, (name, epochs, cpus) in enumerate(runs):
             path = Path(scratch) / f"{k}-{name}.json"
             print(f"== {name}{', pinned to 1 CPU' if cpus else ''}: {CONFIGS[name].title}", flush=True)
-            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path),
+            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path, _submission_dir(args.out)),
                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
             if done.returncode != 0:
                 print(f"error: configuration {name} failed (exit status {done.returncode})", file=sys.stderr)
@@ -465,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-_RESULT_TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool, "list[float]": list}
+_RESULT_TYPES = {"str": str, "int": int, "float": (int, float), "float | None": (int, float, type(None)), "bool": bool,
+                 "list[float]": list}
 
 
 def saved_results(path: Path = RESULTS) -> tuple[dict, dict[str, Result]] | None:
