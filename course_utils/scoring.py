@@ -11,7 +11,8 @@ at the end, never tuned on. A score tuned on the test labels says nothing about 
 The SST labels a phrase *string*: the same text has one label wherever it occurs. Kaggle folded
 accents to ASCII, which makes a few different strings one (``naïve`` and ``naive``); for those
 Kaggle kept the label of the string that was already ASCII (all 8 such phrases of ``train.tsv``
-that have one), and :func:`test_labels` does the same, else it takes the first in reading order.
+that have one), and :func:`course_utils.data.treebank.phrase_labels`, which both the table builder
+and :func:`test_labels` use, does the same.
 
 :func:`exact_matches` is the "know your data" lookup: which test phrases appear word for word in
 train, and what predicting their train label would give. Kaggle kept each distinct phrase once
@@ -38,7 +39,7 @@ import pandas as pd
 
 from course_utils import config
 from course_utils.data import SST_MEMBERS, SST_URL, SST_ZIP_NAME, PhraseData
-from course_utils.data.treebank import TreeFormatError, fold_accents, read_trees
+from course_utils.data.treebank import Node, TreeFormatError, phrase_labels, read_trees
 from course_utils.files import sha256_of
 from course_utils.submission import read_submission, validate_submission
 
@@ -140,24 +141,18 @@ def test_labels(phrases: PhraseData, trees: Sequence[Path] | None = None) -> Tes
     else:
         files, check = [Path(path) for path in trees], False
     fetch = HOW_TO_GET.format(folder=files[0].parent if files else config.sst_dir())
-    found: dict[str, tuple[int, bool]] = {}  # phrase -> (label, from a string that needed no folding)
+    parsed: list[Node] = []
     for path in files:
         if check and sha256_of(path) != TEST_TREES[path.name]:
             raise ScoringError(f"{path} is not the treebank's {path.name} (its sha256 differs), so its labels cannot "
                                f"be trusted. Delete it and fetch it again. {fetch}")
         try:
-            parsed = read_trees(path)
+            parsed += read_trees(path)
         except TreeFormatError as error:
             raise ScoringError(f"{error} {fetch}") from None
-        for tree in parsed:
-            for node in tree.preorder():
-                raw = " ".join(node.leaves())
-                phrase = fold_accents(raw)
-                ascii_form = phrase == raw
-                if phrase not in found or (ascii_form and not found[phrase][1]):
-                    found[phrase] = (node.label, ascii_form)
+    found = phrase_labels(parsed)
     texts = phrases.test["Phrase"].tolist()
-    labels = np.array([found.get(text, (-1, False))[0] for text in texts], dtype=np.int64)
+    labels = np.array([found.get(text, -1) for text in texts], dtype=np.int64)
     names = ", ".join(str(path) for path in files)
     if trees is not None:
         whose = "the trees"

@@ -174,12 +174,33 @@ def read_trees(path: Path) -> list[Node]:
     return trees
 
 
+def phrase_labels(trees: Iterable[Node]) -> dict[str, int]:
+    """Each distinct phrase of the trees (accents folded, as Kaggle's text) with its label.
+
+    The treebank labels phrase strings, so a text has one label, except where folding makes two
+    strings one (``naïve`` and ``naive``, ``cliché`` and ``cliche``: ten texts in the train trees, with
+    different labels). There Kaggle kept the label of the string that was ASCII already (checked on
+    every such phrase its train.tsv holds), so this does too; otherwise the first one read.
+    """
+    found: dict[str, tuple[int, bool]] = {}  # phrase -> (label, from a string that needed no folding)
+    for tree in trees:
+        for node in tree.preorder():
+            raw = " ".join(node.leaves())
+            phrase = fold_accents(raw)
+            ascii_form = phrase == raw
+            if phrase not in found or (ascii_form and not found[phrase][1]):
+                found[phrase] = (node.label, ascii_form)
+    return {phrase: label for phrase, (label, _) in found.items()}
+
+
 def phrase_rows(trees: Iterable[Node], first_phrase_id: int = 1, first_sentence_id: int = 1) -> pd.DataFrame:
-    """All distinct phrases of the trees, in Kaggle's layout and order.
+    """All distinct phrases of the trees, in Kaggle's layout and order, labelled by :func:`phrase_labels`.
 
     A phrase seen in an earlier sentence (or earlier in the same one) is not repeated,
     just as Kaggle kept each phrase once.
     """
+    trees = list(trees)
+    labels = phrase_labels(trees)
     seen: set[str] = set()
     rows = []
     phrase_id = first_phrase_id
@@ -189,7 +210,7 @@ def phrase_rows(trees: Iterable[Node], first_phrase_id: int = 1, first_sentence_
             if phrase in seen or not phrase:  # a phrase of only non-ASCII letters folds to nothing: Kaggle has none
                 continue
             seen.add(phrase)
-            rows.append((phrase_id, sentence_id, phrase, node.label))
+            rows.append((phrase_id, sentence_id, phrase, labels[phrase]))
             phrase_id += 1
     frame = pd.DataFrame(rows, columns=TRAIN_COLUMNS)
     return frame.astype({"PhraseId": "int64", "SentenceId": "int64", "Phrase": "object", "Sentiment": "int64"})
