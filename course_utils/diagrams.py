@@ -22,8 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch
 
-#: Fill colours of the three kinds of box: what goes in, the cell, what comes out.
-BOX_COLOURS = {"input": "#dbe9f6", "cell": "#fde3c8", "output": "#d9f0d3"}
+from course_utils.palettes import BOX_COLOURS, GATE_COLOURS, STATE_COLOUR, WIRE_COLOUR, text_colour_on
+
 _STEP = 1.9  # horizontal distance between two days
 _ROWS = {"input": 0.0, "cell": 1.35, "output": 2.7}
 _BOX_W, _BOX_H = 1.35, 0.62
@@ -66,10 +66,10 @@ def draw_unrolled_rnn(inputs: Sequence[str], outputs: Sequence[str], *, cell: st
         _arrow(ax, (x, _ROWS["input"] + _BOX_H / 2), (x, _ROWS["cell"] - _BOX_H / 2))
         _arrow(ax, (x, _ROWS["cell"] + _BOX_H / 2), (x, _ROWS["output"] - _BOX_H / 2))
         start = x - _STEP + _BOX_W / 2 if step else x - _BOX_W / 2 - _FIRST_ARROW
-        _arrow(ax, (start, _ROWS["cell"]), (x - _BOX_W / 2, _ROWS["cell"]), colour="#b35900")
+        _arrow(ax, (start, _ROWS["cell"]), (x - _BOX_W / 2, _ROWS["cell"]), colour=STATE_COLOUR)
         label = initial_state if step == 0 else f"{state}{_subscript(step)}"
         ax.text((start + x - _BOX_W / 2) / 2, _ROWS["cell"] + 0.12, label, ha="center", va="bottom",
-                fontsize=9, color="#b35900")
+                fontsize=9, color=STATE_COLOUR)
     left = -3.8 if rolled else first - _BOX_W / 2 - _FIRST_ARROW - 0.15
     ax.set_xlim(left, first + _STEP * (len(inputs) - 1) + _BOX_W / 2 + 0.1)
     ax.set_ylim(_ROWS["input"] - _BOX_H, _ROWS["output"] + _BOX_H)
@@ -90,18 +90,18 @@ def _draw_rolled(ax: Axes, x: float, cell: str, state: str) -> None:
     right = x + _BOX_W / 2
     ax.add_patch(FancyArrowPatch((right, _ROWS["cell"] + 0.15), (right, _ROWS["cell"] - 0.15),
                                  connectionstyle="arc,angleA=0,angleB=0,armA=22,armB=22,rad=6",
-                                 arrowstyle="-|>", mutation_scale=12, color="#b35900", lw=1.4))
-    ax.text(right + 0.62, _ROWS["cell"], state, ha="left", va="center", fontsize=9, color="#b35900")
+                                 arrowstyle="-|>", mutation_scale=12, color=STATE_COLOUR, lw=1.4))
+    ax.text(right + 0.62, _ROWS["cell"], state, ha="left", va="center", fontsize=9, color=STATE_COLOUR)
 
 
 def _box(ax: Axes, x: float, y: float, text: str, kind: str, bold: bool = False) -> None:
     ax.add_patch(FancyBboxPatch((x - _BOX_W / 2, y - _BOX_H / 2), _BOX_W, _BOX_H,
                                 boxstyle="round,pad=0.02,rounding_size=0.12",
-                                facecolor=BOX_COLOURS[kind], edgecolor="#555555", lw=1.0, gid=kind))
+                                facecolor=BOX_COLOURS[kind], edgecolor=WIRE_COLOUR, lw=1.0, gid=kind))
     ax.text(x, y, text, ha="center", va="center", fontsize=9, fontweight="bold" if bold else "normal")
 
 
-def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], colour: str = "#555555") -> None:
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], colour: str = WIRE_COLOUR) -> None:
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=colour, lw=1.2))
 
 
@@ -111,8 +111,6 @@ def _subscript(number: int) -> str:
 
 # The cells of notebook 03: an LSTM and a GRU, gate by gate.
 
-#: One colour per gate, shared with the gate explorer widget and the heatmaps.
-GATE_COLOURS = {"f": "#d62728", "i": "#2ca02c", "g": "#9467bd", "o": "#1f77b4", "z": "#d62728", "r": "#1f77b4"}
 #: What each name in a run of :mod:`course_utils.cells` is.
 TITLES = {
     "f": "forget gate f", "i": "input gate i", "g": "candidate g", "o": "output gate o",
@@ -139,9 +137,9 @@ def _canvas(ax: Axes | None, title: str) -> Axes:
 def _gate(ax: Axes, x: float, symbol: str, name: str, colour: str) -> None:
     """A gate: a small layer (its weights) and a squashing function, coloured by gate."""
     ax.add_patch(FancyBboxPatch((x - _HALF, _GATE_Y - 0.5), 2 * _HALF, 1.0, boxstyle="round,pad=0.02,rounding_size=0.1",
-                                facecolor=colour, edgecolor="none", alpha=0.9, zorder=3))
-    ax.text(x, _GATE_Y + 0.12, symbol, ha="center", va="center", color="white", fontsize=12, zorder=4)
-    ax.text(x, _GATE_Y - 0.3, name, ha="center", va="center", color="white", fontsize=6.5, zorder=4)
+                                facecolor=colour, edgecolor="none", zorder=3))
+    ax.text(x, _GATE_Y + 0.12, symbol, ha="center", va="center", color=text_colour_on(colour), fontsize=12, zorder=4)
+    ax.text(x, _GATE_Y - 0.3, name, ha="center", va="center", color=text_colour_on(colour), fontsize=6.5, zorder=4)
     _line(ax, [(x, _BUS_Y), (x, _GATE_Y - 0.5)], arrow=True)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from course_utils.labels import LABELS
+from course_utils.palettes import CLASS_COLOURS, WIRE_COLOUR
 
 __all__ = ["accuracy", "confident_mistakes", "confusion_matrix", "nearest_words", "pca_2d", "per_class_report",
            "plot_confusion", "plot_history", "plot_probabilities"]
@@ -219,14 +220,16 @@ def plot_confusion(cm: np.ndarray, labels: Mapping[int, str] | Sequence[str] = L
 
 def plot_probabilities(probabilities: Sequence[float] | np.ndarray,
                        labels: Mapping[int, str] | Sequence[str] = LABELS, title: str | None = None):
-    """A horizontal bar per class for one prediction, the chosen class highlighted."""
+    """A horizontal bar per class for one prediction, in the classes' colours, the chosen class outlined."""
     import matplotlib.pyplot as plt
 
     probabilities = np.asarray(probabilities, dtype=float).ravel()
     names = list(labels.values()) if isinstance(labels, Mapping) else list(labels)
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    colours = ["tab:orange" if i == probabilities.argmax() else "tab:blue" for i in range(len(probabilities))]
-    ax.barh(names, probabilities, color=colours)
+    # Each bar in its class's colour (the outline keeps the light neutral visible); the chosen one drawn thicker.
+    widths = [2.5 if i == probabilities.argmax() else 0.8 for i in range(len(probabilities))]
+    ax.barh(names, probabilities, color=[CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(len(probabilities))],
+            edgecolor=WIRE_COLOUR, linewidth=widths)
     for i, p in enumerate(probabilities):
         ax.text(min(p + 0.01, 0.9), i, f"{p:.1%}", va="center")
     ax.set_xlim(0, 1)

@@ -20,6 +20,7 @@ from course_utils.exercises import (
     ValueExercise,
     kinds,
 )
+from course_utils.palettes import OKABE_ITO
 
 REPO = Path(__file__).resolve().parents[1]
 DAYS = np.array([0, 2, 3, 1, 3])
@@ -468,7 +469,7 @@ def test_ipython_gets_html_from_the_user_namespace(fake_ipython, capsys):
     assert result.outcome is Outcome.INCORRECT
     assert capsys.readouterr().out == ""
     (bundle,) = shown
-    assert "#b3261e" in bundle["text/html"] and "<code>encoded</code>" in bundle["text/html"]
+    assert OKABE_ITO["vermillion"] in bundle["text/html"] and "<code>encoded</code>" in bundle["text/html"]
     assert "Incorrect" in bundle["text/plain"]
 
 
@@ -477,7 +478,7 @@ def test_ipython_colours_differ_by_outcome(fake_ipython):
     ONE_HOT_EX.check()  # undefined: stand-in
     namespace["n_sessions"] = 5
     COUNT_EX.check()
-    assert "#2f5d9e" in shown[0]["text/html"] and "#1b7a35" in shown[1]["text/html"]
+    assert OKABE_ITO["reddish purple"] in shown[0]["text/html"] and OKABE_ITO["blue"] in shown[1]["text/html"]
 
 
 def test_plain_text_fallback(ns, capsys):

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from course_utils.palettes import OKABE_ITO
+
 
 class ExerciseDefinitionError(ValueError):
     """The exercise itself is wrong (bad solution, bad options): a bug for the author, not the learner."""
@@ -49,13 +51,15 @@ class _Shown(str):
 
 # --------------------------------------------------------------------------- display
 
+# Border colours: Okabe & Ito's, told apart with any colour vision and above 3:1 against both the
+# light and the dark theme's page (tests/test_palettes.py).
 _COLOURS = {
-    Outcome.CORRECT: "#1b7a35",
-    Outcome.NOT_ATTEMPTED: "#2f5d9e",
-    Outcome.INCORRECT: "#b3261e",
+    Outcome.CORRECT: OKABE_ITO["blue"],  # blue and vermillion: the colour-blind-safe pair for right and wrong
+    Outcome.NOT_ATTEMPTED: OKABE_ITO["reddish purple"],
+    Outcome.INCORRECT: OKABE_ITO["vermillion"],
 }
-_HINT_COLOUR = "#8a6100"
-_SOLUTION_COLOUR = "#555555"
+_HINT_COLOUR = OKABE_ITO["bluish green"]
+_SOLUTION_COLOUR = "#808080"
 _SYMBOLS = {Outcome.CORRECT: "✓", Outcome.NOT_ATTEMPTED: "…", Outcome.INCORRECT: "✗"}
 
 
@@ -85,9 +89,12 @@ def _to_html(text: str) -> str:
 
 
 def _box(colour: str, heading: str, body_html: str) -> str:
+    """The box a message is shown in: ``colour`` marks only its left border.
+
+    The text keeps the page's own colour, so it reads in JupyterLab's light and dark themes alike
+    (a fixed dark heading vanished on the dark theme); the outcome is also in the words.
+    """
     return (
-        f'<div style="border-left: 4px solid {colour}; padding: 6px 12px; margin: 6px 0">'
-        f'<strong style="color: {colour}">{html.escape(heading)}</strong><br>{body_html}</div>'
+        f'<div class="course-exercise-box" style="border-left: 4px solid {colour}; padding: 6px 12px; margin: 6px 0">'
+        f'<strong>{html.escape(heading)}</strong><br>{body_html}</div>'
     )
-
-

@@ -28,7 +28,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils import cells
-from course_utils.diagrams import GATE_COLOURS, TITLES
+from course_utils.diagrams import TITLES
+from course_utils.palettes import GATE_COLOURS, INK, STATE_COLOUR
 
 GATES: tuple[str, ...] = ("f", "i", "g", "o")
 STATE_NAMES: tuple[str, ...] = ("x", "h_prev", "c_prev")
@@ -156,7 +157,8 @@ class GateExplorer(widgets.VBox):
             squash = "tanh" if gate == "g" else "sigmoid"
             total = v[f"w_{gate}"] * v["x"] + v[f"u_{gate}"] * v["h_prev"] + v[f"b_{gate}"]
             rows.append(
-                f"<tr><td style='color:{GATE_COLOURS[gate]}'>{TITLES[gate]}</td>"
+                f"<tr><td><span style='display:inline-block;width:0.8em;height:0.8em;margin-right:4px;"
+                f"background:{GATE_COLOURS[gate]}'></span>{TITLES[gate]}</td>"
                 f"<td>{squash}({v[f'w_{gate}']:.1f}·{v['x']:.1f} + {v[f'u_{gate}']:.1f}·{v['h_prev']:.1f}"
                 f" + {v[f'b_{gate}']:.1f}) = {squash}({total:.2f})</td>"
                 f"<td class='course-gates-value-{gate}'><b>{s[gate]:.3f}</b></td></tr>")
@@ -180,7 +182,7 @@ class GateExplorer(widgets.VBox):
             ax.axhline(0, color="0.8", lw=0.8, zorder=0)
             artists[gate] = (curve, point)
         states_ax = axes[-1]
-        for name, colour in (("c", "black"), ("h", "#ff7f0e")):
+        for name, colour in (("c", INK), ("h", STATE_COLOUR)):
             (curve,) = states_ax.plot(X_GRID, np.zeros_like(X_GRID), color=colour, label=f"new {name}")
             (point,) = states_ax.plot([0], [0], "o", color=colour)
             (previous,) = states_ax.plot(X_GRID[[0, -1]], [0, 0], "--", color=colour, lw=1, label=f"{name}_prev")

@@ -30,10 +30,13 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from course_utils.palettes import OKABE_ITO
 from course_utils.routine import ACTIVITIES, hockey_routine, plan_inputs
 
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PlanFunction = Callable[[Sequence[bool], str], Sequence[str]]
+# The mark of a model that failed: a border, not a text colour, so the text reads on any theme.
+_PROBLEM = OKABE_ITO["vermillion"]
 _ICONS = {"weights": "🏋️", "swimming": "🏊", "yoga": "🧘"}
 
 
@@ -62,7 +65,7 @@ def plan_table(hockey: Sequence[bool], rule: Sequence[str], model: Sequence[str]
     planned = "".join(f"<td style='{cell}'>{_label(day)}</td>" for day in rule)
     predicted = "".join(
         f"<td style='{cell}'>{_label(day)}</td>" if day == expected
-        else f"<td class='course-planner-miss' style='{cell}; background: #fbe3e1'>✗ {_label(day)}</td>"
+        else f"<td class='course-planner-miss' style='{cell}; background: #FBE3E1; color: #000000'>✗ {_label(day)}</td>"
         for day, expected in zip(model, rule))
     agree = sum(a == b for a, b in zip(model, rule))
     summary = f"The model agrees with the rule on {agree} of {len(rule)} days."
@@ -124,7 +127,8 @@ class Planner(widgets.VBox):
             self.model_plan = list(self.plan(hockey, yesterday))
         except Exception as error:  # a broken model should say so in the widget, not kill it
             self.model_plan = []
-            self.output.value = (f"<div class='course-planner-summary' style='color: #b3261e'>The model could not"
+            self.output.value = (f"<div class='course-planner-summary' style='border-left: 4px solid {_PROBLEM};"
+                                 f" padding-left: 6px'>The model could not"
                                  f" plan this week: {html.escape(type(error).__name__)}:"
                                  f" {html.escape(str(error))}</div>")
             return

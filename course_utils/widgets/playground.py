@@ -27,10 +27,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_utils.labels import LABELS
+from course_utils.palettes import CLASS_COLOURS, WIRE_COLOUR, mix, text_colour_on
 from course_utils.sentiment_models import step_probabilities
 
-#: One colour per class, from negative (red) through neutral (grey) to positive (green).
-COLOURS = ("#b2182b", "#ef8a62", "#9e9e9e", "#67a9cf", "#1a9850")
 EXAMPLES = (
     "a good film",
     "not a good film",
@@ -42,15 +41,22 @@ EXAMPLES = (
 
 
 def _bar(probability: float, colour: str, width: int = 160) -> str:
+    """A bar in an outlined white track: the outline keeps the light neutral bar visible on any page."""
     return (
-        f"<div style='display:inline-block;width:{width}px;background:#eee;vertical-align:middle'>"
-        f"<div style='width:{probability * 100:.1f}%;background:{colour};height:12px'></div></div>"
+        f"<div style='display:inline-block;width:{width}px;background:#FFFFFF;border:1px solid {WIRE_COLOUR};"
+        f"vertical-align:middle'><div style='width:{probability * 100:.1f}%;background:{colour};height:12px;"
+        f"box-shadow:inset 0 0 0 1px {WIRE_COLOUR}'></div></div>"
     )
 
 
 def _cell(probability: float, colour: str) -> str:
+    """A table cell tinted by its probability, its text in black or white, whichever reads on the tint.
+
+    The tint is mixed here rather than with CSS opacity, which would fade the number too.
+    """
+    background = mix(colour, 0.15 + 0.85 * probability)
     return (
-        f"<td style='background:{colour};opacity:{0.15 + 0.85 * probability:.2f};color:#000;"
+        f"<td style='background:{background};color:{text_colour_on(background)};"
         f"text-align:right;padding:1px 6px'>{probability:.2f}</td>"
     )
 
@@ -77,7 +83,8 @@ def render(words: Sequence[str], kept: Sequence[bool], steps: np.ndarray, labels
     for label, probability in enumerate(final):
         parts.append(
             f"<tr><td style='padding-right:8px'>{label} {html.escape(labels[label])}</td>"
-            f"<td>{_bar(float(probability), COLOURS[label % len(COLOURS)])}</td><td>&nbsp;{probability:.2f}</td></tr>"
+            f"<td>{_bar(float(probability), CLASS_COLOURS[label % len(CLASS_COLOURS)])}</td>"
+            f"<td>&nbsp;{probability:.2f}</td></tr>"
         )
     parts.append("</table>")
     read = [w for w, k in zip(words, kept) if k]
@@ -88,7 +95,7 @@ def render(words: Sequence[str], kept: Sequence[bool], steps: np.ndarray, labels
             f"<table style='border-collapse:collapse'><tr><th></th>{header}<th>says</th></tr>"
         )
         for word, row in zip(read, steps):
-            cells = "".join(_cell(float(p), COLOURS[c % len(COLOURS)]) for c, p in enumerate(row))
+            cells = "".join(_cell(float(p), CLASS_COLOURS[c % len(CLASS_COLOURS)]) for c, p in enumerate(row))
             guess = int(row.argmax())
             parts.append(
                 f"<tr><td style='padding-right:8px'>{html.escape(word)}</td>{cells}"
