@@ -5,14 +5,19 @@ matter (Python 3.11, Keras 3, ipywidgets 8) and the machine's size up front turn
 confusing failure in notebook 05 into a clear message on the first page. The size is what the
 kernel may really use (:mod:`course_utils.resources`): on Binder the machine shows all of a
 host's cores and memory, while a cgroup gives the kernel one CPU and about 2 GB.
+
+Each line is ``ok``, ``warn`` (it should work, but it is not what the course is tested on: worth
+knowing, nothing to fix) or ``FIX`` (it will fail: the line says what to do).
 """
 from __future__ import annotations
 
+import importlib.util
 import os
-import platform
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 from course_utils import resources
@@ -30,19 +35,44 @@ MEMORY_ADVICE = (
 )
 SLOW_CPU_NOTE = "less than one CPU is enough: the notebooks run, only more slowly than the times they quote"
 
+# The Python the course is tested on (binder/runtime.txt and environment.yml say the same; a test checks),
+# and the range its pins install on: TensorFlow 2.21 has wheels for 3.10 to 3.13, but NumPy 2.4, pandas 3.1
+# and Keras 3.15 need 3.11 or later (checked on 2026-12-02 with `pip install --dry-run --python-version`).
+TESTED_PYTHON = (3, 11)
+PINNED_PYTHONS = ((3, 11), (3, 12), (3, 13))
+REINSTALL = "run `make lab` (or `pip install -r requirements.txt`) in the course folder"
+
 
 @dataclass
 class Check:
-    """One line of the report: what was checked, what was found, and whether it is fine."""
+    """One line of the report: what was checked, what was found, and whether it is fine.
+
+    ``ok`` is False for a problem (``FIX``, with ``advice`` under it). A ``warning`` marks a line that is
+    not a problem but not what the course is tested on either (``warn``): a learner should know it when
+    something fails later, and should not be told to fix it now.
+    """
 
     name: str
     found: str
     ok: bool
     advice: str = ""
     note: str = ""  # printed under the line even when it is ok: information, nothing to fix
+    warning: str = ""  # printed under an ok line, which it marks `warn`: it should work, but is not tested
+
+    @property
+    def label(self) -> str:
+        """``FIX`` for a problem, ``warn`` for an ok line with a warning, else ``ok``."""
+        return "FIX" if not self.ok else ("warn" if self.warning else "ok")
+
+
+# What run_checks asks about packages, as parameters so tests can fake them: a distribution's version, and
+# where a module would be imported from.
+VersionLookup = Callable[[str], str | None]
+SpecLookup = Callable[[str], ModuleSpec | None]
 
 
 def _version(package: str) -> str | None:
+    """The installed distribution's version, or None when pip has not installed it."""
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -101,39 +131,103 @@ def machine_checks(
     return checks
 
 
-def run_checks(*, proc_cgroup: Path = resources.PROC_CGROUP, cgroup_root: Path = resources.CGROUP_ROOT) -> list[Check]:
+def python_check(version: Sequence[int] | None = None) -> Check:
+    """Python 3.11 is ok; 3.12 and 3.13 warn (the pins install there, the course is not tested there); others fail.
+
+    ``version`` (major, minor, micro) defaults to this interpreter's, and is a parameter so tests can ask
+    about other Pythons.
+    """
+    version = tuple(sys.version_info[:3]) if version is None else tuple(version)
+    found = ".".join(str(part) for part in version)
+    tested = ".".join(map(str, TESTED_PYTHON))
+    pinned = f"{'.'.join(map(str, PINNED_PYTHONS[0]))} to {'.'.join(map(str, PINNED_PYTHONS[-1]))}"
+    if version[:2] == TESTED_PYTHON:
+        return Check("Python", found, True)
+    if version[:2] in PINNED_PYTHONS:
+        return Check("Python", found, True, warning=(
+            f"the course is tested on Python {tested}; its pinned packages install on {pinned}, so it should work"
+            f" here, but if something fails, try Python {tested} first"))
+    return Check("Python", found, False, (
+        f"the course's pinned packages (requirements.txt) install on Python {pinned} only: install Python"
+        f" {tested} and run `make lab PYTHON=/path/to/python{tested}` (or the README's commands without make)"))
+
+
+def course_utils_check(*, version: VersionLookup = _version, find_spec: SpecLookup = importlib.util.find_spec) -> Check:
+    """The notebooks' helpers: installed by pip (``make lab``, Binder), or importable from a path (a hub's PYTHONPATH).
+
+    A class hub often sets ``PYTHONPATH`` to the course folder instead of installing it, so there is no
+    distribution for ``importlib.metadata`` to find; what matters is that ``import course_utils`` works. The
+    line says which of the two it found and the folder it imports from, so a stale install elsewhere shows.
+    ``version`` and ``find_spec`` are parameters so tests can fake either route.
+    """
+    installed = version("course-utils")
+    spec = find_spec("course_utils")
+    folder = None
+    if spec is not None:
+        locations = list(spec.submodule_search_locations or [])
+        folder = Path(locations[0]) if locations else (Path(spec.origin).parent if spec.origin else None)
+    where = str(folder) if folder is not None else "an unknown folder"
+    if installed is not None and spec is not None:
+        return Check("course-utils", f"{installed}, installed by pip; imports from {where}", True)
+    if spec is not None:
+        return Check("course-utils", f"not installed by pip; importable from {where} (PYTHONPATH or the current"
+                     " folder)", True, note="fine: that is how a hub that sets PYTHONPATH to the course folder runs it")
+    return Check("course-utils", "missing", False, (
+        "the notebooks cannot import course_utils: run `make lab`, or `pip install --no-deps -e .` in the course"
+        " folder, or set PYTHONPATH to the course folder"))
+
+
+def run_checks(
+    *,
+    proc_cgroup: Path = resources.PROC_CGROUP,
+    cgroup_root: Path = resources.CGROUP_ROOT,
+    python: Sequence[int] | None = None,
+    version: VersionLookup = _version,
+    find_spec: SpecLookup = importlib.util.find_spec,
+) -> list[Check]:
     """Check what the course needs; each failed check says how to fix it.
 
-    The cgroup paths are parameters so tests can check the machine lines against fake limits.
+    Every input is a parameter so tests can check each line against a fake Python, fake packages and fake
+    cgroup limits; the defaults look at this kernel.
     """
-    reinstall = "run `make lab` (or `pip install -r requirements.txt`) in the course folder"
-    python = platform.python_version()
-    checks = [Check("Python", python, sys.version_info[:2] == (3, 11), "the course is tested on Python 3.11")]
-    tf = _version("tensorflow-cpu") or _version("tensorflow")
-    checks.append(Check("TensorFlow", tf or "missing", tf is not None and tf.startswith("2."), reinstall))
-    keras = _version("keras")
+    checks = [python_check(python)]
+    tf = version("tensorflow-cpu") or version("tensorflow")
+    checks.append(Check("TensorFlow", tf or "missing", tf is not None and tf.startswith("2."), REINSTALL))
+    keras = version("keras")
     checks.append(Check("Keras", keras or "missing", _major(keras) == 3,
-                        "the course is written for Keras 3: " + reinstall))
-    widgets = _version("ipywidgets")
+                        "the course is written for Keras 3: " + REINSTALL))
+    widgets = version("ipywidgets")
     checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == 8,
-                        "the widgets need ipywidgets 8: " + reinstall))
-    for package in ("pandas", "matplotlib", "course-utils"):
-        found = _version(package)
-        checks.append(Check(package, found or "missing", found is not None, reinstall))
+                        "the widgets need ipywidgets 8: " + REINSTALL))
+    for package in ("pandas", "matplotlib"):
+        found = version(package)
+        checks.append(Check(package, found or "missing", found is not None, REINSTALL))
+    checks.append(course_utils_check(version=version, find_spec=find_spec))
     checks += machine_checks(proc_cgroup=proc_cgroup, cgroup_root=cgroup_root)
     return checks
 
 
 def report(checks: list[Check] | None = None) -> str:
-    """The checks as an aligned text table, with advice under each problem."""
+    """The checks as an aligned text table, with advice under each problem and each warning.
+
+    A warning is not a problem: with only warnings the report still ends ``All set.``, and says how many.
+    """
     checks = run_checks() if checks is None else checks
     lines = []
     for check in checks:
-        lines.append(f"{'ok ' if check.ok else 'FIX'}  {check.name:<13} {check.found}")
+        lines.append(f"{check.label:<4} {check.name:<13} {check.found}")
         if not check.ok and check.advice:
             lines.append(f"     -> {check.advice}")
+        if check.ok and check.warning:
+            lines.append(f"     -> {check.warning}")
         if check.note:
             lines.append(f"     note: {check.note}")
     problems = sum(not c.ok for c in checks)
-    lines.append("All set." if not problems else f"{problems} problem(s) above: fix them before notebook 01.")
+    warnings = sum(c.label == "warn" for c in checks)
+    if problems:
+        lines.append(f"{problems} problem(s) above: fix them before notebook 01.")
+    elif warnings:
+        lines.append(f"All set, with {warnings} warning(s) above: nothing to fix, worth knowing if something fails.")
+    else:
+        lines.append("All set.")
     return "\n".join(lines)

@@ -1,13 +1,15 @@
 """The start page's environment check."""
+import importlib.util
 import os
 import subprocess
 import sys
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 
 import pytest
 
 from course_utils import environment, resources
-from course_utils.environment import Check, report, run_checks
+from course_utils.environment import Check, course_utils_check, python_check, report, run_checks
 
 BINDER_SIM = Path(__file__).resolve().parents[1].parent / "shared" / "tools" / "binder-sim"
 
@@ -24,6 +26,120 @@ def test_report_gives_advice_for_problems():
                    Check("Python", "3.11.7", True)])
     assert "FIX  Keras" in text and "-> the course is written for Keras 3" in text
     assert "ok   Python" in text and "1 problem(s)" in text
+
+
+# --------------------------------------------------------------------- Python: ok, warn or FIX
+
+def test_the_tested_python_is_ok():
+    check = python_check((3, 11, 9))
+    assert check.ok and check.label == "ok" and check.found == "3.11.9" and not check.warning
+
+
+@pytest.mark.parametrize("version", [(3, 12, 4), (3, 13, 0)])
+def test_a_python_the_pins_install_on_is_a_warning_not_a_problem(version):
+    checks = run_checks(python=version)
+    python = line(checks, "Python")
+    assert python.ok and python.label == "warn"
+    assert "tested on Python 3.11" in python.warning and "3.11 to 3.13" in python.warning
+    text = report(checks)
+    assert text.splitlines()[0] == f"warn Python        {'.'.join(map(str, version))}"
+    assert text.splitlines()[1].startswith("     -> the course is tested on Python 3.11")
+    assert "problem" not in text and text.endswith("All set, with 1 warning(s) above: nothing to fix, worth knowing"
+                                                   " if something fails.")
+
+
+@pytest.mark.parametrize("version", [(3, 10, 14), (3, 14, 0), (4, 0, 0)])
+def test_a_python_the_pins_do_not_install_on_is_a_problem(version):
+    checks = run_checks(python=version)
+    python = line(checks, "Python")
+    assert not python.ok and python.label == "FIX"
+    text = report(checks)
+    assert text.splitlines()[0].startswith("FIX  Python")
+    assert "install on Python 3.11 to 3.13 only" in python.advice and "make lab PYTHON=" in python.advice
+    assert "1 problem(s)" in text
+
+
+def test_the_tested_and_pinned_pythons_agree_with_binder():
+    runtime = (Path(__file__).resolve().parents[1] / "binder" / "runtime.txt").read_text().strip()
+    assert runtime == "python-" + ".".join(map(str, environment.TESTED_PYTHON))
+    assert environment.TESTED_PYTHON == environment.PINNED_PYTHONS[0]
+
+
+# --------------------------------------------------------------------- course-utils: installed, or on a path
+
+def fake_versions(**found):
+    """A distribution lookup that knows this environment's packages, overridden by ``found`` (None: not installed)."""
+    return lambda name: found[name.replace("-", "_")] if name.replace("-", "_") in found else environment._version(name)
+
+
+def package_spec(folder: Path) -> ModuleSpec:
+    spec = ModuleSpec("course_utils", None, origin=str(folder / "__init__.py"), is_package=True)
+    spec.submodule_search_locations = [str(folder)]
+    return spec
+
+
+def test_an_installed_course_utils_names_the_version_and_the_folder(tmp_path):
+    check = course_utils_check(version=lambda name: "0.1.0", find_spec=lambda name: package_spec(tmp_path / "cu"))
+    assert check.ok and check.label == "ok"
+    assert check.found == f"0.1.0, installed by pip; imports from {tmp_path / 'cu'}"
+
+
+def test_the_hub_route_pythonpath_without_pip_passes(tmp_path):
+    """instructors/README.md's hub route: PYTHONPATH names the course folder and nothing is pip-installed."""
+    course = tmp_path / "lstm-course" / "course_utils"
+    checks = run_checks(version=fake_versions(course_utils=None), find_spec=lambda name: package_spec(course))
+    found = line(checks, "course-utils")
+    assert found.ok and found.label == "ok"
+    assert found.found.startswith(f"not installed by pip; importable from {course} (PYTHONPATH")
+    text = report(checks)
+    assert "FIX" not in text and text.endswith("All set."), text
+    assert "note: fine: that is how a hub that sets PYTHONPATH" in text
+
+
+def test_the_hub_route_for_real_in_a_fresh_interpreter(tmp_path):
+    """The real find_spec: a course folder on PYTHONPATH is found even when the installed package is hidden."""
+    course = tmp_path / "lstm-course"
+    (course / "course_utils").mkdir(parents=True)
+    (course / "course_utils" / "__init__.py").write_text("")
+    code = "import importlib.util; print(importlib.util.find_spec('course_utils').submodule_search_locations[0])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(course)})
+    assert done.returncode == 0, done.stderr
+    found = Path(done.stdout.strip())
+    assert found == course / "course_utils"
+    check = course_utils_check(version=lambda name: None, find_spec=lambda name: package_spec(found))
+    assert check.ok and str(found) in check.found
+
+
+def test_no_course_utils_at_all_is_a_problem():
+    check = course_utils_check(version=lambda name: None, find_spec=lambda name: None)
+    assert not check.ok and check.found == "missing"
+    assert "PYTHONPATH" in check.advice and "pip install --no-deps -e ." in check.advice
+
+
+def test_installed_metadata_without_an_importable_package_is_a_problem():
+    # A pip install whose folder was moved or deleted: the metadata remains but nothing imports.
+    check = course_utils_check(version=lambda name: "0.1.0", find_spec=lambda name: None)
+    assert not check.ok and check.found == "missing"
+
+
+def test_this_environments_course_utils_is_found_where_it_is():
+    check = line(run_checks(), "course-utils")
+    folder = Path(importlib.util.find_spec("course_utils").submodule_search_locations[0])
+    assert check.ok and str(folder) in check.found
+
+
+def test_missing_packages_are_problems():
+    checks = run_checks(version=fake_versions(keras=None, pandas=None, ipywidgets="7.8.5"))
+    assert not line(checks, "Keras").ok and line(checks, "Keras").found == "missing"
+    assert not line(checks, "pandas").ok and not line(checks, "ipywidgets").ok
+    assert "3 problem(s)" in report(checks)
+
+
+def test_warnings_and_problems_together_count_only_the_problems():
+    text = report([Check("Python", "3.12.1", True, warning="tested on 3.11"), Check("Keras", "missing", False, "x")])
+    assert text.splitlines() == ["warn Python        3.12.1", "     -> tested on 3.11", "FIX  Keras         missing",
+                                 "     -> x", "1 problem(s) above: fix them before notebook 01."]
 
 
 # --------------------------------------------------------------------- what the kernel may really use
