@@ -111,6 +111,15 @@ def _writer_is_gone(path: Path, pid: str | None) -> bool:
         return False
 
 
+def temporary_writer_is_gone(path: Path, target: str) -> bool:
+    """Whether the process that made ``path``, a temporary of ``target`` (file or folder), has ended.
+
+    Its name carries the writer's process id; see :func:`remove_stale_temporaries` for the rule.
+    """
+    tail = _TEMP_TAIL.match(path.name[len(target) + 2:])
+    return _writer_is_gone(path, tail["pid"] if tail else None)
+
+
 def remove_stale_temporaries(folder: Path | str, target: str | None = None) -> list[Path]:
     """Remove the temporary files that killed runs left in ``folder`` (only ``target``'s, when given).
 
@@ -128,12 +137,8 @@ def remove_stale_temporaries(folder: Path | str, target: str | None = None) -> l
         if not match or (target is not None and not is_temporary(name, target)):
             continue
         path = folder / name
-        if target is not None:
-            tail = _TEMP_TAIL.match(name[len(target) + 2:])
-            pid = tail["pid"] if tail else None
-        else:
-            pid = match["pid"]
-        if path.is_file() and _writer_is_gone(path, pid):
+        if path.is_file() and (temporary_writer_is_gone(path, target) if target is not None
+                               else _writer_is_gone(path, match["pid"])):
             try:
                 path.unlink()
                 removed.append(path)

@@ -25,13 +25,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from course_utils import config
-from course_utils.files import STALE_AFTER_S, TEMP_SUFFIX, is_temporary, read_json
+from course_utils.files import TEMP_SUFFIX, is_temporary, read_json, temporary_writer_is_gone
 from course_utils.tools.runner import RUN_METADATA, course_notebooks
 
 #: Marks the index pages this tool writes: an existing ``--out`` folder without it is never replaced.
@@ -230,25 +229,12 @@ def _remove_stale_folders(out: Path) -> None:
     """Remove the temporary folders that killed builds left beside ``out`` (``.site.PID.RANDOM.part``).
 
     A folder whose builder still runs is kept; where that cannot be asked (Windows), one older than
-    :data:`course_utils.files.STALE_AFTER_S` is taken for a leftover.
+    :data:`course_utils.files.STALE_AFTER_S` is taken for a leftover (the rule of
+    :func:`course_utils.files.temporary_writer_is_gone`, shared with the files' temporaries).
     """
     for path in out.parent.glob(f".{out.name}.*{TEMP_SUFFIX}"):
-        if not (path.is_dir() and is_temporary(path.name, out.name)):
-            continue
-        pid = path.name[len(out.name) + 2:].split(".")[0]
-        if os.name == "posix" and pid.isdigit():
-            if int(pid) == os.getpid():
-                continue
-            try:
-                os.kill(int(pid), 0)
-                continue  # still running
-            except ProcessLookupError:
-                pass
-            except OSError:
-                continue
-        elif time.time() - path.stat().st_mtime <= STALE_AFTER_S:
-            continue
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir() and is_temporary(path.name, out.name) and temporary_writer_is_gone(path, out.name):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _temporary_folder(out: Path) -> Path:
