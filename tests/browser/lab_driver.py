@@ -416,3 +416,61 @@ def save_failure(page: Any | None, server: LabServer | None, name: str, console:
         (FAILURES / f"{stem}-console.log").write_text("\n".join(console) + "\n", encoding="utf-8")
         saved.append(FAILURES / f"{stem}-console.log")
     return saved
+
+
+# JupyterLab's two themes; every test that looks at outputs runs in both.
+THEMES = ("JupyterLab Light", "JupyterLab Dark")
+
+
+def set_theme(page: Any, theme: str) -> None:
+    """Settings > Theme > ``theme``, as a learner switches; JupyterLab saves it in the test's settings folder
+    (``JUPYTERLAB_SETTINGS_DIR``), never the learner's."""
+    if page.evaluate("() => document.body.dataset.jpThemeName") == theme:
+        return
+    page.locator("#jp-MainMenu").get_by_text("Settings", exact=True).click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Theme", exact=True).hover()
+    page.locator(".lm-Menu-itemLabel").get_by_text(theme, exact=True).click()
+    page.wait_for_function("theme => document.body.dataset.jpThemeName === theme", arg=theme, timeout=30_000)
+    page.wait_for_timeout(500)  # the theme's CSS applies a moment after the attribute changes
+
+
+# Every element of ``root`` that shows text, with its computed text colour and the colour behind it
+# (the first ancestor with an opaque background; JupyterLab's page colour when none has one), and
+# the WCAG contrast ratio of the two. Transparent text and hidden elements are skipped.
+LEGIBILITY = """(root, [minimum, within]) => {
+    const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = c => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const ratio = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x); return (h + 0.05) / (l + 0.05); };
+    const behind = el => {
+        for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length >= 3 && (c.length === 3 || c[3] > 0.9)) return c.slice(0, 3);
+        }
+        return rgb(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+    };
+    const bad = [];
+    let checked = 0;
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+        const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+        const style = getComputedStyle(el);
+        if (within && !el.closest(within)) continue;
+        if (!own || style.visibility === 'hidden' || style.display === 'none' || !el.getClientRects().length) continue;
+        const colour = rgb(style.color);
+        if (colour.length > 3 && colour[3] < 0.1) continue;
+        checked += 1;
+        const r = ratio(colour.slice(0, 3), behind(el));
+        if (r < minimum) bad.push(`"${el.textContent.trim().slice(0, 40)}" (${el.tagName.toLowerCase()}): `
+            + `${style.color} on rgb(${behind(el).join(', ')}), contrast ${r.toFixed(2)}`);
+    }
+    return {checked, bad};
+}"""
+
+
+def illegible_text(locator: Any, minimum: float = 4.5, within: str | None = None) -> tuple[int, list[str]]:
+    """How many text elements under ``locator`` (and inside an element matching ``within``, when given)
+    were checked, and those below ``minimum`` contrast."""
+    found = locator.evaluate(LEGIBILITY, [minimum, within])
+    return found["checked"], found["bad"]

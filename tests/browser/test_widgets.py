@@ -12,7 +12,9 @@ a control not wired to its output fails. What the output says is checked too:
 - sentiment playground: type a sentence; the answer must show its words and one of the five labels.
 
 The CSS classes are the ones each widget module lists in its docstring.
-Screenshots: ``build/screenshots/widget-<name>-<n>-<step>.png``.
+Each test runs in JupyterLab's light and dark themes; every screenshot also checks that each piece of
+the widget's text has a WCAG contrast of at least 4.5:1 against what is behind it.
+Screenshots: ``build/screenshots/widget-<name>-<light|dark>-<n>-<step>.png``.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from lab_driver import NOTEBOOKS, SCREENSHOTS, code_of, course_notebooks, panel
+from lab_driver import NOTEBOOKS, SCREENSHOTS, THEMES, code_of, course_notebooks, illegible_text, panel, set_theme
 
 from course_utils.labels import LABELS
 from course_utils.routine import ACTIVITIES, hockey_routine
@@ -94,9 +96,10 @@ LOOK = """el => {
 class WidgetOnPage:
     """One widget in a run notebook's page: its controls, its output, and how it reacts."""
 
-    def __init__(self, run, widget: Widget) -> None:
+    def __init__(self, run, widget: Widget, theme: str) -> None:
         self.page = run.page
         self.widget = widget
+        self.theme = theme
         self.controls = panel(run.page).locator(widget.controls)
         self.output = panel(run.page).locator(widget.output)
         self.step = 0
@@ -137,7 +140,11 @@ class WidgetOnPage:
         )
         area.scroll_into_view_if_needed()
         step = re.sub(r"[^\w.-]+", "_", step)
-        area.screenshot(path=str(SCREENSHOTS / f"widget-{self.widget.name}-{self.step}-{step}.png"))
+        theme = "dark" if "Dark" in self.theme else "light"
+        area.screenshot(path=str(SCREENSHOTS / f"widget-{self.widget.name}-{theme}-{self.step}-{step}.png"))
+        checked, bad = illegible_text(area)
+        assert checked, f"the {self.widget.title} shows no text to check in {self.theme}"
+        assert not bad, f"in {self.theme}, text of the {self.widget.title} is hard to read:\n" + "\n".join(bad[:10])
 
     def expect_change(self, before: str, action: str) -> str:
         try:
@@ -331,8 +338,9 @@ def drive_playground(shown: WidgetOnPage) -> None:
 DRIVERS = {"planner": drive_planner, "gates": drive_gates, "playground": drive_playground}
 
 
+@pytest.mark.parametrize("theme", THEMES, ids=["light", "dark"])
 @pytest.mark.parametrize(("widget", "notebook"), [widget_param(w) for w in WIDGETS])
-def test_widget_responds_in_jupyterlab(widget: Widget, notebook: str | None, run_notebook) -> None:
+def test_widget_responds_in_jupyterlab(widget: Widget, notebook: str | None, theme: str, run_notebook) -> None:
     assert notebook, (
         f"no notebook in {NOTEBOOKS} shows the {widget.title}: none imports {widget.module}, "
         "so a learner never sees it"
@@ -340,7 +348,8 @@ def test_widget_responds_in_jupyterlab(widget: Widget, notebook: str | None, run
     run = run_notebook()
     assert not run.saved_errors(), f"{notebook} failed before the {widget.title} could be tried: {run.saved_errors()}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shown = WidgetOnPage(run, widget)
+    set_theme(run.page, theme)
+    shown = WidgetOnPage(run, widget, theme)
     shown.check_rendered()
     shown.settled()
     shown.screenshot("start")
