@@ -3,7 +3,8 @@
 **Learners** (imported by the notebooks; each helper is first written inline in the notebook that teaches it):
 
 - every notebook: ``config`` (``config.setup``: mode, thread pools, seeds; ``config.pick``), ``training`` (``EpochLog``,
-  ``fit``, ``fit_resumable``), ``lessons.lNN`` (the exercises of notebook NN)
+  ``fit``, ``fit_resumable``), ``lessons.lNN`` (the exercises of notebook NN), ``colab`` (what the first code cell
+  does on Google Colab, and only there)
 - 00: ``environment`` (the environment check), ``data`` (``load_phrases``), ``labels``
 - 01 to 03: ``routine`` (the workout rules and datasets, 02's coach's note included), ``diagrams`` (the
   pictures: the unrolled network, the cells, the gate heatmaps), ``training`` (02's ``ForgetGateBias`` and
@@ -18,6 +19,6 @@
 ``data.sample`` (the generator of the committed synthetic sample).
 
 **Maintainers**: ``exercises`` (the checker framework behind ``lessons``), ``tools`` (``runner``: ``make course``;
-``solutions``; ``site``: ``make site``; ``bench``: ``make bench``; ``refresh_notebook``: store nbval's outputs;
-``conventions``: the notebook rules the tests enforce).
+``solutions``; ``site``: ``make site``; ``bench``: ``make bench``; ``badges``: point every Binder and Colab link
+at a tag; ``refresh_notebook``: store nbval's outputs; ``conventions``: the notebook rules the tests enforce).
 """

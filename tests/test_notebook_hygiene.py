@@ -9,14 +9,16 @@ The rules (docs/authoring.md and docs/adding_a_notebook.md explain them):
 
 - names ``NN_name.ipynb``, numbered 00, 01, ... without gaps or duplicates, nothing else in ``notebooks/``;
 - the first cell is the title ``# NN · Title`` (NN = the file's number) with the Binder badge for this file;
+- the Colab badge for this file too, and just before the ``## Set-up`` section the Colab note and the Colab cell,
+  word for word as ``course_utils.colab`` writes them (``COLAB_NOTE``, ``COLAB_CELL``);
 - **Questions**, **Objectives** and **Time** (``teaching N min, exercises M min``) before the first code cell;
 - **Key points** (3 to 5 bullets) then **Review questions** (at least 2) after the last code cell;
 - kernel ``python3``; no stored errors, tracebacks, widget state, widget views or images;
 - stored outputs only in cells tagged ``nbval-check-output``, each of which has outputs and an execution
   count; all stored outputs together under 20 kB, no stream longer than 50 lines, no local paths;
 - exercise cells: ``exN.check()`` with ``# exN.hint()`` and ``# exN.solution()``, numbered 1, 2, ... in order;
-- the first code cell is the set-up cell: ``from course_utils import config``, ``MODE = None`` and then
-  ``settings = config.setup(mode=MODE, ...)`` as its first call, before anything imports Keras or TensorFlow
+- the first code cell after the Colab cell is the set-up cell: ``from course_utils import config``, ``MODE = None``
+  and then ``settings = config.setup(mode=MODE, ...)`` as its first call, before anything imports Keras or TensorFlow
   (the mode is chosen there, on Binder too, and the thread pools must be sized before TensorFlow runs).
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
+from course_utils.colab import BRANCH, COLAB_CELL, COLAB_NOTE
 from course_utils.tools.conventions import CHECK_LINE, CHECKED_TAG, HINT_LINE, SOLUTION_LINE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +43,8 @@ NAME = re.compile(r"^(?P<number>\d{2})_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 TITLE = re.compile(r"^# (?P<number>\d{2}) · (?P<title>\S.*)$")
 BADGE_IMAGE = "https://mybinder.org/badge_logo.svg"
 BINDER_LINK = re.compile(r"\]\((?P<url>https://mybinder\.org/v2/gh/[^)\s]+)\)")
+COLAB_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+COLAB_LINK = re.compile(r"\]\((?P<url>https://colab\.research\.google\.com/github/[^)\s]+)\)")
 TIME = re.compile(r"teaching\s+(?P<teaching>\d+)\s*min\w*,?\s+exercises\s+(?P<exercises>\d+)\s*min", re.I)
 MAX_OUTPUT_BYTES = 20_000
 MAX_STREAM_LINES = 50
@@ -367,9 +372,39 @@ def _is_setup_call(node: ast.AST) -> bool:
             and isinstance(node.func.value, ast.Name) and node.func.value.id == "config")
 
 
+def check_colab(notebook, path: Path) -> list[str]:
+    """The Colab badge for this file, and the Colab note and cell, as course_utils.colab writes them, before Set-up."""
+    problems = []
+    title = notebook.cells[0].source if notebook.cells else ""
+    links = [match["url"] for match in COLAB_LINK.finditer(title)]
+    wanted = f"/blob/{BRANCH}/notebooks/{path.name}"
+    if COLAB_IMAGE not in title or not links:
+        problems.append(f"notebooks/{path.name} cell 1: the Colab badge is missing; add `[![Open in Colab]"
+                        f"({COLAB_IMAGE})](https://colab.research.google.com/github/<owner>/<repo>{wanted})` after"
+                        " the Binder badge")
+    problems += [f"notebooks/{path.name} cell 1: the Colab badge opens {url!r}; it must end in `{wanted}`"
+                 for url in links if not url.endswith(wanted)]
+    setup = find_section(notebook, "Set-up", range(len(notebook.cells)))
+    fix = ("insert, just before the `## Set-up` cell, a markdown cell holding course_utils.colab.COLAB_NOTE and a code"
+           " cell holding course_utils.colab.COLAB_CELL, word for word")
+    if setup is None:
+        return [*problems, f"notebooks/{path.name}: no `## Set-up` section, so no place for the Colab cell; {fix}"]
+    note, cell = (notebook.cells[setup - 2], notebook.cells[setup - 1]) if setup >= 2 else (None, None)
+    if note is None or note.cell_type != "markdown" or note.source != COLAB_NOTE:
+        problems.append(f"notebooks/{path.name} cell {setup - 1}: not the Colab note; {fix}")
+    if cell is None or cell.cell_type != "code" or cell.source != COLAB_CELL:
+        problems.append(f"notebooks/{path.name} cell {setup}: not the Colab cell (it must be unchanged: Colab runs it"
+                        f" before anything else); {fix}")
+    elif code_indices(notebook)[0] != setup - 1:
+        problems.append(f"notebooks/{path.name} cell {setup}: the Colab cell must be the first code cell; move the"
+                        " code above it below the set-up cell")
+    return problems
+
+
 def check_setup(notebook, path: Path) -> list[str]:
-    """The first code cell sets up: its first call is `config.setup(mode=MODE`, before any Keras/TensorFlow import."""
-    codes = code_indices(notebook)
+    """The first code cell (after the Colab cell) sets up: its first call is `config.setup(mode=MODE`, before any
+    Keras/TensorFlow import."""
+    codes = [i for i in code_indices(notebook) if notebook.cells[i].source != COLAB_CELL]
     if not codes:
         return []
     index = codes[0]
@@ -428,6 +463,7 @@ RULES = {
     "setup": check_setup,
     "metadata": check_metadata,
     "title": check_title,
+    "colab": check_colab,
     "opening": check_opening,
     "closing": check_closing,
     "outputs": check_outputs,
@@ -474,11 +510,12 @@ def test_notebook_hygiene(path, rule, read_notebook):
 # --------------------------------------------------------------------------- each rule catches what it should
 
 BINDER = "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/{name}"
+COLAB = "https://colab.research.google.com/github/o/r/blob/main/notebooks/{name}"
 GOOD_HEAD = """# 03 · A title
 
 One sentence.
 
-[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder})"""
+[![Open in Binder](https://mybinder.org/badge_logo.svg)]({binder}) [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})"""
 GOOD_OPENING = """**Questions**
 - Why?
 
@@ -511,8 +548,10 @@ def make(cells=None, head=GOOD_HEAD, opening=GOOD_OPENING, closing=GOOD_CLOSING,
 
     body = cells if cells is not None else [new_code_cell(GOOD_SETUP), new_code_cell("print(1)"),
                                             new_code_cell(GOOD_EXERCISE)]
-    notebook = new_notebook(cells=[new_markdown_cell(head.format(binder=BINDER.format(name=name))),
-                                   new_markdown_cell(opening), *body, new_markdown_cell(closing)])
+    colab = [new_markdown_cell(COLAB_NOTE), new_code_cell(COLAB_CELL), new_markdown_cell("## Set-up\n\nOne cell.")]
+    notebook = new_notebook(cells=[new_markdown_cell(head.format(binder=BINDER.format(name=name),
+                                                                 colab=COLAB.format(name=name))),
+                                   new_markdown_cell(opening), *colab, *body, new_markdown_cell(closing)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     return notebook
 
@@ -646,7 +685,7 @@ def display(mime, value):
 ])
 def test_outputs_rule(cell, words):
     problems = report(check_outputs(make([cell]), FAKE))
-    assert words in problems and "cell 3 (code:" in problems
+    assert words in problems and "cell 6 (code:" in problems
 
 
 def test_outputs_rule_limits_the_total_size():
@@ -713,9 +752,38 @@ def test_setup_rule_accepts_the_course_shape(source):
 ])
 def test_setup_rule(source, words):
     problems = report(check_setup(make([code(source), code("print(1)")]), FAKE))
-    assert words in problems and "cell 3 (code:" in problems
+    assert words in problems and "cell 6 (code:" in problems
 
 
 def test_setup_rule_points_at_a_set_up_cell_that_comes_too_late():
     notebook = make([code("import keras"), code(GOOD_SETUP)])
-    assert "(it is in cell 4; move it up)" in report(check_setup(notebook, FAKE))
+    assert "(it is in cell 7; move it up)" in report(check_setup(notebook, FAKE))
+
+
+def test_colab_rule():
+    from nbformat.v4 import new_code_cell
+
+    assert "the Colab badge is missing" in report(check_colab(make(head=GOOD_HEAD.split(" [![Open in Colab]")[0]),
+                                                              FAKE))
+    other = make(name="04_other.ipynb")
+    assert "it must end in `/blob/main/notebooks/03_a_title.ipynb`" in report(check_colab(other, FAKE))
+    edited = make()
+    edited.cells[3].source = COLAB_CELL.replace("--depth", "--depth=1")
+    assert "not the Colab cell (it must be unchanged" in report(check_colab(edited, FAKE))
+    lost = make()
+    del lost.cells[2:4]
+    problems = report(check_colab(lost, FAKE))
+    assert "not the Colab note" in problems and "not the Colab cell" in problems
+    early = make()
+    early.cells.insert(1, new_code_cell("print(0)"))
+    assert "the Colab cell must be the first code cell" in report(check_colab(early, FAKE))
+    no_setup = make()
+    no_setup.cells[4].source = "## Getting ready"
+    assert "no `## Set-up` section" in report(check_colab(no_setup, FAKE))
+
+
+def test_setup_rule_looks_past_the_colab_cell():
+    """The Colab cell comes first; the set-up cell after it is still checked (and must still be next)."""
+    assert check_setup(make(), FAKE) == []
+    late = make([code("import keras"), code(GOOD_SETUP)])
+    assert "(it is in cell 7; move it up)" in report(check_setup(late, FAKE))

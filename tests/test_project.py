@@ -23,6 +23,8 @@ BINDER = REPO / "binder" / "requirements.txt"
 # Tools only the tests use: they must never reach a learner's image, whatever requirements-test.txt lists.
 TEST_TOOLS = {"pytest", "nbval", "ruff", "playwright", "coverage", "pytest-timeout", "pytest-xdist"}
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/(?P<owner>[^/\s]+)/(?P<repo>[^/\s]+)/(?P<ref>[^?\s)]+)\?")
+COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/(?P<owner>[^/\s]+)/(?P<repo>[^/\s]+)/blob/"
+                        r"(?P<ref>[^/\s]+)/")
 
 
 def requirement_lines(path: Path) -> list[str]:
@@ -208,13 +210,24 @@ def test_readme_links_the_datas_own_terms():
 
 # --------------------------------------------------------------------- the Binder badges: one repository, one ref
 
-def test_every_binder_badge_points_at_the_same_repository_and_ref():
-    """The README's one-line command switches every badge at once: a badge it missed would show here."""
+def test_every_binder_and_colab_link_points_at_the_same_repository_and_ref():
+    """``course_utils.tools.badges`` switches every link at once: one it missed, or a hand edit, would show here.
+
+    The Colab cell clones ``course_utils.colab``'s REPOSITORY at BRANCH: the same pair as every badge.
+    """
+    from course_utils import colab
+
     links = {}
-    for path in [REPO / "README.md", *sorted((REPO / "notebooks").glob("*.ipynb"))]:
-        for found in BINDER_LINK.finditer(path.read_text()):
+    paths = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted((REPO / "notebooks").glob("*.ipynb"))]
+    for path in paths:
+        text = path.read_text()
+        for found in [*BINDER_LINK.finditer(text), *COLAB_LINK.finditer(text)]:
             links.setdefault((found["owner"], found["repo"], found["ref"]), []).append(path.name)
-    assert len(links) == 1, f"the Binder badges point at different repositories or refs: {links}"
+    cloned = (*colab.REPOSITORY.removeprefix("https://github.com/").split("/"), colab.BRANCH)
+    links.setdefault(cloned, []).append("course_utils/colab.py")
+    assert len(links) == 1, f"the Binder and Colab links point at different repositories or refs: {links}"
+    notebooks = sorted((REPO / "notebooks").glob("*.ipynb"))
+    assert all("colab.research.google.com/github/" in p.read_text() for p in notebooks), "a notebook has no Colab link"
 
 
 # --------------------------------------------------------------------- CI and the README's commands
