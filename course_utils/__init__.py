@@ -14,6 +14,8 @@
   offline test score from the treebank's labels, reported and never tuned on; the exact-match lookup), ``validation``,
   ``baselines``, ``threads`` and ``resources`` (what the kernel may use), ``files`` (writes that never leave a
   half-written file), ``widgets.playground``
+- 07, LSTMs on parse trees (being written): ``trees`` (a Tree-LSTM node in NumPy, the batched layer proven equal to
+  it, trees rebuilt from Kaggle's phrase tables)
 
 **Data internals** (no notebook imports them): ``data.treebank`` (trees to phrase tables), ``data.download``,
 ``data.sample`` (the generator of the committed synthetic sample).

@@ -1,0 +1,291 @@
+"""LSTMs on parse trees: the binary Tree-LSTM of Tai, Socher and Manning (2015), from one node to a batch.
+
+Every node of a treebank tree is a labelled phrase, and a phrase's children are the two phrases it is
+made of. A Tree-LSTM computes each node's state from its two children's, as a chain LSTM computes a
+step from the previous one, with one forget gate *per child*, so a node can keep what its left part
+said and drop its right part. For a node with children ``l`` and ``r`` (a leaf has none: zeros) and
+input ``x`` (a leaf's word vector; zeros for an inner node, which has no word of its own)::
+
+    z = x W + h_l U_l + h_r U_r + b          five blocks of `units`: i, f_l, f_r, o, u
+    c = sigmoid(i) * tanh(u) + sigmoid(f_l) * c_l + sigmoid(f_r) * c_r
+    h = sigmoid(o) * tanh(c)
+
+:func:`node_step` is that, in NumPy, for one node; :func:`tree_states` applies it recursively to a
+tree. :class:`TreeLSTM` is the same computation for many trees at once in TensorFlow: the nodes of a
+batch of trees are sorted by *level* (a leaf is level 0, a node one more than its higher child), so all
+nodes of a level depend only on lower levels and are computed in one step, however many trees they come
+from. :func:`encode` lays trees out that way.
+
+Kaggle's files have no trees, only each sentence's phrases; :func:`rebuild_tree` puts a sentence's
+tree back together from the phrases known to exist (every inner node is a phrase made of two others).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils.data.treebank import Node
+
+GATES = ("i", "f_l", "f_r", "o", "u")  # the order of the five blocks in W, U_l, U_r and b
+NO_WORD, UNKNOWN = 0, 1  # word indices: an inner node's "word", and a word outside the vocabulary
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class Weights:
+    """A Tree-LSTM's parameters: ``W`` (inputs, 5 units), ``U_l`` and ``U_r`` (units, 5 units), ``b`` (5 units)."""
+
+    W: np.ndarray
+    U_l: np.ndarray
+    U_r: np.ndarray
+    b: np.ndarray
+
+    @property
+    def units(self) -> int:
+        return self.U_l.shape[0]
+
+
+def node_step(x: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[np.ndarray, np.ndarray],
+              weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """``(h, c)`` of one node from its input ``x`` and its children's ``(h, c)``; each may be a batch of rows."""
+    (h_l, c_l), (h_r, c_r) = left, right
+    z = x @ weights.W + h_l @ weights.U_l + h_r @ weights.U_r + weights.b
+    i, f_l, f_r, o, u = np.split(z, 5, axis=-1)
+    c = _sigmoid(i) * np.tanh(u) + _sigmoid(f_l) * c_l + _sigmoid(f_r) * c_r
+    return _sigmoid(o) * np.tanh(c), c
+
+
+def tree_states(tree: Node, vectors: Mapping[str, np.ndarray] | np.ndarray, weights: Weights,
+                index: Mapping[str, int] | None = None) -> list[tuple[Node, np.ndarray, np.ndarray]]:
+    """Every node's ``(node, h, c)``, children before parents, computed one node at a time.
+
+    ``vectors`` is the word embedding: a matrix whose rows ``index`` names (row 0 for inner nodes is
+    never read), or a mapping from word to vector.
+    """
+    units = weights.units
+    zero = np.zeros(units)
+    width = weights.W.shape[0]
+    out: list[tuple[Node, np.ndarray, np.ndarray]] = []
+
+    def visit(node: Node) -> tuple[np.ndarray, np.ndarray]:
+        if node.word is not None:
+            if index is None:
+                x = np.asarray(vectors[node.word])
+            else:
+                x = np.asarray(vectors[index.get(node.word, UNKNOWN)])
+            state = node_step(x, (zero, zero), (zero, zero), weights)
+        else:
+            if len(node.children) != 2:
+                raise ValueError(f"a binary Tree-LSTM needs two children per inner node, not {len(node.children)}")
+            left, right = visit(node.children[0]), visit(node.children[1])
+            state = node_step(np.zeros(width), left, right, weights)
+        out.append((node, *state))
+        return state
+
+    visit(tree)
+    return out
+
+
+@dataclass
+class Encoded:
+    """Many trees as flat arrays, their nodes sorted by level: what :class:`TreeLSTM` reads.
+
+    Node ``k`` (0-based) of the batch is row ``k + 1`` of the state the layer builds; row 0 is the
+    zero state of a missing child. ``left`` and ``right`` hold those row numbers (0 for a leaf).
+    Level ``j``'s nodes are ``starts[j]`` to ``starts[j + 1] - 1``. ``roots[t]`` is tree ``t``'s root.
+    """
+
+    words: np.ndarray  # (n,) word index of each leaf; NO_WORD for inner nodes
+    left: np.ndarray  # (n,) the left child's row, 0 for none
+    right: np.ndarray  # (n,)
+    labels: np.ndarray  # (n,) each node's sentiment label
+    starts: np.ndarray  # (levels + 1,)
+    roots: np.ndarray  # (trees,) the root's node number
+    nodes: list[Node]  # the nodes, in the same order
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.words)
+
+
+def encode(trees: Iterable[Node], index: Mapping[str, int]) -> Encoded:
+    """Lay ``trees`` out level by level (see :class:`Encoded`); words missing from ``index`` become UNKNOWN."""
+    level_of: dict[int, int] = {}
+    every: list[Node] = []
+    roots: list[Node] = []
+
+    def visit(node: Node) -> int:
+        if node.word is not None:
+            level = 0
+        else:
+            if len(node.children) != 2:
+                raise ValueError(f"a binary Tree-LSTM needs two children per inner node, not {len(node.children)}")
+            level = 1 + max(visit(child) for child in node.children)
+        level_of[id(node)] = level
+        every.append(node)
+        return level
+
+    for tree in trees:
+        visit(tree)
+        roots.append(tree)
+    order = sorted(range(len(every)), key=lambda k: level_of[id(every[k])])  # stable: ties keep tree order
+    nodes = [every[k] for k in order]
+    row = {id(node): position + 1 for position, node in enumerate(nodes)}
+    words = np.array([NO_WORD if node.word is None else index.get(node.word, UNKNOWN) for node in nodes], "int32")
+    left = np.array([row[id(node.children[0])] if node.children else 0 for node in nodes], "int32")
+    right = np.array([row[id(node.children[1])] if node.children else 0 for node in nodes], "int32")
+    levels = np.array([level_of[id(node)] for node in nodes])
+    starts = np.searchsorted(levels, np.arange(levels.max() + 2 if len(levels) else 1)).astype("int32")
+    return Encoded(words, left, right, np.array([node.label for node in nodes], "int32"), starts,
+                   np.array([row[id(tree)] - 1 for tree in roots], "int32"), nodes)
+
+
+def tree_lstm_layer(units: int):
+    """A Keras layer: ``(vectors, left, right, starts) -> (h, c)`` for every node, one level at a time.
+
+    ``vectors`` is ``(n, features)``: each node's input (zeros for inner nodes). The loop runs once per
+    level, not once per node: a batch of trees costs as many steps as its tallest tree is high.
+    """
+    import keras
+    import tensorflow as tf
+
+    class TreeLSTM(keras.layers.Layer):
+        def __init__(self, units: int, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.units = units
+
+        def build(self, input_shape) -> None:
+            features = input_shape[0][-1]
+            self.W = self.add_weight(shape=(features, 5 * units), initializer="glorot_uniform", name="W")
+            self.U_l = self.add_weight(shape=(units, 5 * units), initializer="orthogonal", name="U_l")
+            self.U_r = self.add_weight(shape=(units, 5 * units), initializer="orthogonal", name="U_r")
+            self.b = self.add_weight(shape=(5 * units,), initializer="zeros", name="b")
+
+        def call(self, inputs):
+            vectors, left, right, starts = inputs
+            projected = tf.matmul(vectors, self.W) + self.b  # every node's input term, in one product
+            zero = tf.zeros((1, units), vectors.dtype)
+
+            def level(j, h, c):
+                start, end = starts[j], starts[j + 1]
+                l_rows, r_rows = left[start:end], right[start:end]
+                h_l, c_l = tf.gather(h, l_rows), tf.gather(c, l_rows)
+                h_r, c_r = tf.gather(h, r_rows), tf.gather(c, r_rows)
+                z = projected[start:end] + tf.matmul(h_l, self.U_l) + tf.matmul(h_r, self.U_r)
+                i, f_l, f_r, o, u = tf.split(z, 5, axis=-1)
+                c_new = tf.sigmoid(i) * tf.tanh(u) + tf.sigmoid(f_l) * c_l + tf.sigmoid(f_r) * c_r
+                h_new = tf.sigmoid(o) * tf.tanh(c_new)
+                return j + 1, tf.concat([h, h_new], 0), tf.concat([c, c_new], 0)
+
+            shape = tf.TensorShape([None, units])
+            _, h, c = tf.while_loop(lambda j, h, c: j < tf.shape(starts)[0] - 1, level, (0, zero, zero),
+                                    shape_invariants=(tf.TensorShape([]), shape, shape))
+            return h[1:], c[1:]
+
+        def get_config(self) -> dict:
+            return {**super().get_config(), "units": self.units}
+
+    return TreeLSTM(units)
+
+
+# ------------------------------------------------------------------------------ trees from Kaggle's phrases
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """A sentence's tree rebuilt from phrases (unlabelled: every label is -1) and how it was found.
+
+    ``exact_order`` is True when the tree lists the sentence's new phrases in exactly Kaggle's order;
+    False when no such tree exists (or the search gave up) and the greedy split below was used.
+    """
+
+    tree: Node
+    exact_order: bool
+
+
+def rebuild_tree(listed: list[str], earlier: set[str] | frozenset[str] = frozenset(), *,
+                 budget: int = 20_000) -> Rebuilt:
+    """The binary tree of a sentence from its phrases as Kaggle lists them, and the phrases listed before it.
+
+    ``listed`` is the sentence's rows in PhraseId order: the sentence first, then each phrase the file
+    had not listed yet, in pre-order (a node, its left subtree, its right subtree). ``earlier`` holds the
+    phrases of the sentences listed before, which this one may contain without listing them again.
+    Every inner node is a phrase of the two; a single word may be one too. The search splits each span in
+    two and keeps the split whose pre-order of new phrases matches ``listed`` exactly, backtracking when a
+    choice fails further on; after ``budget`` steps, or when nothing matches, each span is split greedily
+    (the first known left part Kaggle lists, else the longest).
+    """
+    words = listed[0].split(" ")
+    new = set(listed)
+    rank = {phrase: k for k, phrase in reversed(list(enumerate(listed)))}
+    steps = 0
+
+    class GiveUp(Exception):
+        pass
+
+    def phrase(a: int, b: int) -> str:
+        return " ".join(words[a:b])
+
+    def allowed(a: int, b: int) -> bool:
+        return b - a == 1 or phrase(a, b) in new or phrase(a, b) in earlier
+
+    def splits(a: int, b: int, *, every: bool = False) -> list[int]:
+        """Split points of words[a:b]: both parts known first (the first listed left part first, then the
+        longest); with ``every``, then the others (a part the files never list: Kaggle left out a few)."""
+        order = sorted(range(a + 1, b), key=lambda k: (not (allowed(a, k) and allowed(k, b)),
+                                                       rank.get(phrase(a, k), len(rank)), -(k - a)))
+        return order if every else [k for k in order if allowed(a, k) and allowed(k, b)]
+
+    dead: set[tuple[int, int, int]] = set()  # (a, b, at): spans that have no parse from that point of the listing
+
+    def parses(a: int, b: int, at: int) -> Iterator[tuple[Node, int]]:
+        """Each subtree of words[a:b] whose new phrases continue the listing from ``at``, with where it ends."""
+        nonlocal steps
+        steps += 1
+        if steps > budget:
+            raise GiveUp
+        if (a, b, at) in dead:
+            return
+        text, start, any_found = phrase(a, b), at, False
+        if text in new and rank[text] >= at:  # not listed yet: it must be the next phrase listed
+            if at >= len(listed) or listed[at] != text:
+                dead.add((a, b, start))
+                return
+            at += 1
+        if b - a == 1:
+            yield Node(label=-1, word=words[a]), at
+            return
+        for k in splits(a, b, every=True):
+            for left, middle in parses(a, k, at):
+                for right, end in parses(k, b, middle):
+                    any_found = True
+                    yield Node(label=-1, children=[left, right]), end
+        if not any_found:
+            dead.add((a, b, start))
+
+    def greedy(a: int, b: int) -> Node:
+        if b - a == 1:
+            return Node(label=-1, word=words[a])
+        k = (splits(a, b) or [a + 1])[0]
+        return Node(label=-1, children=[greedy(a, k), greedy(k, b)])
+
+    try:
+        for tree, end in parses(0, len(words), 0):
+            if end == len(listed):
+                return Rebuilt(tree, True)
+    except GiveUp:
+        pass
+    return Rebuilt(greedy(0, len(words)), False)
+
+
+def same_shape(a: Node, b: Node) -> bool:
+    """True when two trees split the same words in the same places (labels ignored)."""
+    if (a.word is None) != (b.word is None):
+        return False
+    if a.word is not None:
+        return a.word == b.word
+    return len(a.children) == len(b.children) and all(same_shape(x, y) for x, y in zip(a.children, b.children))
