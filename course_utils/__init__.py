@@ -5,7 +5,7 @@
 - every notebook: ``config`` (``config.setup``: mode, thread pools, seeds; ``config.pick``), ``training`` (``EpochLog``,
   ``fit``, ``fit_resumable``), ``lessons.lNN`` (the exercises of notebook NN), ``colab`` (what the first code cell
   does on Google Colab, and only there)
-- 00: ``environment`` (the environment check), ``data`` (``load_phrases``), ``labels``
+- 00: ``environment`` (the environment check), ``data`` (``load_phrases``; 07: ``load_train_trees``), ``labels``
 - 01 to 03: ``routine`` (the workout rules and datasets, 02's coach's note included), ``diagrams`` (the
   pictures: the unrolled network, the cells, the gate heatmaps), ``training`` (02's ``ForgetGateBias`` and
   ``StopWhenLearned``), ``cells`` (03's NumPy LSTM and GRU), ``widgets`` (planner, gates)
@@ -14,7 +14,7 @@
   offline test score from the treebank's labels, reported and never tuned on; the exact-match lookup), ``validation``,
   ``baselines``, ``threads`` and ``resources`` (what the kernel may use), ``files`` (writes that never leave a
   half-written file), ``widgets.playground``
-- 07, LSTMs on parse trees (being written): ``trees`` (a Tree-LSTM node in NumPy, the batched layer proven equal to
+- 07: ``trees`` (a Tree-LSTM node in NumPy, the batched layer proven equal to
   it, trees rebuilt from Kaggle's phrase tables)
 
 **Data internals** (no notebook imports them): ``data.treebank`` (trees to phrase tables), ``data.download``,

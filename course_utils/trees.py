@@ -61,11 +61,11 @@ def node_step(x: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[n
 
 
 def tree_states(tree: Node, vectors: Mapping[str, np.ndarray] | np.ndarray, weights: Weights,
-                index: Mapping[str, int] | None = None) -> list[tuple[Node, np.ndarray, np.ndarray]]:
+                index: Mapping[str, int] | None = None, key=None) -> list[tuple[Node, np.ndarray, np.ndarray]]:
     """Every node's ``(node, h, c)``, children before parents, computed one node at a time.
 
     ``vectors`` is the word embedding: a matrix whose rows ``index`` names (row 0 for inner nodes is
-    never read), or a mapping from word to vector.
+    never read), or a mapping from word to vector. ``key`` turns a word into what ``index`` is keyed by.
     """
     units = weights.units
     zero = np.zeros(units)
@@ -77,7 +77,7 @@ def tree_states(tree: Node, vectors: Mapping[str, np.ndarray] | np.ndarray, weig
             if index is None:
                 x = np.asarray(vectors[node.word])
             else:
-                x = np.asarray(vectors[index.get(node.word, UNKNOWN)])
+                x = np.asarray(vectors[index.get(key(node.word) if key else node.word, UNKNOWN)])
             state = node_step(x, (zero, zero), (zero, zero), weights)
         else:
             if len(node.children) != 2:
@@ -113,8 +113,11 @@ class Encoded:
         return len(self.words)
 
 
-def encode(trees: Iterable[Node], index: Mapping[str, int]) -> Encoded:
-    """Lay ``trees`` out level by level (see :class:`Encoded`); words missing from ``index`` become UNKNOWN."""
+def encode(trees: Iterable[Node], index: Mapping[str, int], key=None) -> Encoded:
+    """Lay ``trees`` out level by level (see :class:`Encoded`); words missing from ``index`` become UNKNOWN.
+
+    ``key``, when given, turns each word into what ``index`` is keyed by (:func:`normalise`, say).
+    """
     level_of: dict[int, int] = {}
     every: list[Node] = []
     roots: list[Node] = []
@@ -136,7 +139,8 @@ def encode(trees: Iterable[Node], index: Mapping[str, int]) -> Encoded:
     order = sorted(range(len(every)), key=lambda k: level_of[id(every[k])])  # stable: ties keep tree order
     nodes = [every[k] for k in order]
     row = {id(node): position + 1 for position, node in enumerate(nodes)}
-    words = np.array([NO_WORD if node.word is None else index.get(node.word, UNKNOWN) for node in nodes], "int32")
+    words = np.array([NO_WORD if node.word is None else index.get(key(node.word) if key else node.word, UNKNOWN)
+                      for node in nodes], "int32")
     left = np.array([row[id(node.children[0])] if node.children else 0 for node in nodes], "int32")
     right = np.array([row[id(node.children[1])] if node.children else 0 for node in nodes], "int32")
     levels = np.array([level_of[id(node)] for node in nodes])
@@ -289,3 +293,110 @@ def same_shape(a: Node, b: Node) -> bool:
     if a.word is not None:
         return a.word == b.word
     return len(a.children) == len(b.children) and all(same_shape(x, y) for x, y in zip(a.children, b.children))
+
+
+# ------------------------------------------------------------------------------ training on the treebank
+
+def normalise(word: str) -> str:
+    """A leaf's word as the vocabulary stores it: accents folded as Kaggle's text, lower case."""
+    from course_utils.data.treebank import fold_accents
+
+    return fold_accents(word).lower()
+
+
+def word_index(trees: Iterable[Node]) -> dict[str, int]:
+    """Every word of the trees, most frequent first, numbered from 2 (0: no word, 1: unknown)."""
+    from collections import Counter
+
+    counts = Counter(normalise(word) for tree in trees for word in tree.leaves())
+    return {word: k + 2 for k, (word, _) in enumerate(counts.most_common())}
+
+
+def encode_words(trees: Iterable[Node], index: Mapping[str, int]) -> Encoded:
+    """:func:`encode` with each leaf's word normalised first (:func:`normalise`)."""
+    return encode(trees, index, key=normalise)
+
+
+def tree_classifier(vocabulary: int, *, embedding: int = 128, units: int = 128, dropout: float = 0.3):
+    """Embedding -> Tree-LSTM -> a label for every node: a Keras model called on ``(words, left, right, starts)``.
+
+    An inner node's input is zeros (its word index is 0), so its state comes from its children alone.
+    """
+    import keras
+
+    class TreeClassifier(keras.Model):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embed = keras.layers.Embedding(vocabulary, embedding)
+            self.tree = tree_lstm_layer(units)
+            self.drop = keras.layers.Dropout(dropout)
+            self.head = keras.layers.Dense(5)
+
+        def call(self, inputs, training=False):
+            words, left, right, starts = inputs
+            x = self.embed(words) * keras.ops.expand_dims(keras.ops.cast(words > 0, "float32"), -1)
+            h, _ = self.tree((self.drop(x, training=training), left, right, starts))
+            return self.head(self.drop(h, training=training))  # logits
+
+    return TreeClassifier()
+
+
+def fit_trees(model, train: list[Node], index: Mapping[str, int], *, epochs: int, trees_per_batch: int = 25,
+              learning_rate: float = 2e-3, seed: int = 0, after_epoch=None) -> list[float]:
+    """Train ``model`` on every node's label of ``train``, ``trees_per_batch`` trees a step; seconds per epoch.
+
+    One line an epoch. ``after_epoch(epoch)`` may return a dict of numbers to print on that line (held-out
+    accuracy, say); its time is not counted. The step is one ``tf.function`` with unknown sizes, so batches of
+    any shape reuse one graph.
+    """
+    import time
+
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(learning_rate)
+    spec = [tf.TensorSpec([None], tf.int32)] * 5
+
+    @tf.function(input_signature=spec)
+    def step(words, left, right, starts, labels):
+        with tf.GradientTape() as tape:
+            logits = model((words, left, right, starts), training=True)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return loss
+
+    rng = np.random.default_rng(seed)
+    seconds = []
+    for epoch in range(epochs):
+        order = rng.permutation(len(train))
+        start, losses = time.perf_counter(), []
+        for first in range(0, len(order), trees_per_batch):
+            batch = encode_words([train[k] for k in order[first:first + trees_per_batch]], index)
+            losses.append(float(step(batch.words, batch.left, batch.right, batch.starts, batch.labels)))
+        seconds.append(time.perf_counter() - start)
+        extra = after_epoch(epoch) if after_epoch else {}
+        shown = "".join(f"  {name} {value:.4f}" for name, value in (extra or {}).items())
+        width = len(str(epochs))
+        line = f"epoch {epoch + 1:>{width}}/{epochs}  {seconds[-1]:6.1f} s  loss {np.mean(losses):.4f}{shown}"
+        print(line, flush=True)
+    print(f"trained {epochs} epochs in {sum(seconds):.1f} s", flush=True)
+    return seconds
+
+
+def predict_nodes(model, trees: list[Node], index: Mapping[str, int], *, trees_per_batch: int = 200
+                  ) -> list[tuple[Node, np.ndarray]]:
+    """Every node of ``trees`` with the model's five probabilities for it, tree by tree in pre-order."""
+    import tensorflow as tf
+
+    forward = getattr(model, "_course_tree_forward", None)
+    if forward is None:  # one graph per model, whatever the batch's shape (and not one per call)
+        spec = [tf.TensorSpec([None], tf.int32)] * 4
+        forward = tf.function(lambda *x: tf.nn.softmax(model(x, training=False)), input_signature=spec)
+        model._course_tree_forward = forward
+    found: dict[int, np.ndarray] = {}
+    for first in range(0, len(trees), trees_per_batch):
+        batch = encode_words(trees[first:first + trees_per_batch], index)
+        probabilities = forward(batch.words, batch.left, batch.right, batch.starts).numpy()
+        found.update({id(node): p for node, p in zip(batch.nodes, probabilities)})
+    return [(node, found[id(node)]) for tree in trees for node in tree.preorder()]

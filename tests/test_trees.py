@@ -146,3 +146,38 @@ def test_trees_rebuilt_from_kaggles_train_tsv():
     matched, exact = _rebuilt_share(train, originals)
     assert matched >= 8_400
     assert exact / matched >= 0.82, f"{exact} of {matched} rebuilt exactly"
+
+
+# --------------------------------------------------------------------- where notebook 07's trees come from
+
+def test_load_train_trees_reads_the_sample_in_quick_mode(monkeypatch, capsys):
+    from course_utils import config
+    from course_utils.data import load_train_trees
+
+    monkeypatch.setattr(config, "is_quick", lambda: True)
+    found = load_train_trees(allow_download=False)
+    assert len(found) == len(sample_trees()) and "quick mode always uses the sample" in capsys.readouterr().out
+
+
+def test_load_train_trees_falls_back_to_the_sample_and_says_why(monkeypatch, tmp_path, capsys):
+    from course_utils import config
+    from course_utils.data import load_train_trees
+
+    monkeypatch.setattr(config, "is_quick", lambda: False)
+    monkeypatch.setenv("COURSE_SST_DIR", str(tmp_path))
+    (tmp_path / "train.txt").write_text("(2 (2 not) (2 the))\n")  # a tree file, but not the treebank's (checksum)
+    found = load_train_trees(allow_download=False)
+    assert len(found) == len(sample_trees())
+    assert f"no verified train.txt in {tmp_path} (offline)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (SHARED / "sst-ptb-trees" / "train.txt").is_file(),
+                    reason="needs ../shared/data/sst-ptb-trees/train.txt (the treebank's train trees)")
+def test_load_train_trees_reads_the_treebank_in_full_mode(monkeypatch, capsys):
+    from course_utils import config
+    from course_utils.data import load_train_trees
+
+    monkeypatch.setattr(config, "is_quick", lambda: False)
+    monkeypatch.setenv("COURSE_SST_DIR", str(SHARED / "sst-ptb-trees"))
+    assert len(load_train_trees(allow_download=False)) == 8_544
+    assert "(the sample" not in capsys.readouterr().out

@@ -306,6 +306,36 @@ def load_sample(directory: Path | None = None) -> PhraseData:
     return PhraseData(train, test, "sample", directory)
 
 
+def load_train_trees(*, allow_download: bool = True, verbose: bool = True) -> list:
+    """The treebank's train trees (notebook 07): the sample's in quick mode, else the SST's ``train.txt``.
+
+    The real trees come from :func:`config.sst_dir` (``COURSE_SST_DIR``), fetched with the rest of the
+    treebank by :func:`prepare_sst` when they are not there yet and ``allow_download``. Without them full
+    mode falls back to the sample's trees and says why, as :func:`load_phrases` does.
+    """
+    from course_utils.data.treebank import read_trees
+
+    path, why = config.SAMPLE_DIR / "train.txt", "quick mode always uses the sample"
+    if not config.is_quick():
+        real = config.sst_dir() / SST_MEMBERS["trees/train.txt"][0]
+        if not _verified(real, SST_MEMBERS["trees/train.txt"][1]) and allow_download:
+            try:
+                prepare_sst(progress=verbose)
+            except (DownloadError, DataFileError) as error:
+                why = f"the treebank could not be fetched: {str(error).rstrip('.')}"
+        if _verified(real, SST_MEMBERS["trees/train.txt"][1]):
+            path, why = real, ""
+        elif why.startswith("quick"):
+            why = f"no verified train.txt in {config.sst_dir()} (offline)"
+    try:
+        found = read_trees(path)
+    except TreeFormatError as error:
+        raise DataFileError(str(error)) from None
+    if verbose:
+        print(f"Trees: {len(found):,} train trees from {path}" + (f" (the sample: {why})" if why else ""))
+    return found
+
+
 def find_source(*, allow_download: bool = True, progress: bool = True) -> tuple[str, str]:
     """Decide which source :func:`load_phrases` will use: ``(source, reason)``."""
     kaggle = config.kaggle_dir()
