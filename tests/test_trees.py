@@ -155,8 +155,9 @@ def test_load_train_trees_reads_the_sample_in_quick_mode(monkeypatch, capsys):
     from course_utils.data import load_train_trees
 
     monkeypatch.setattr(config, "is_quick", lambda: True)
-    found = load_train_trees(allow_download=False)
-    assert len(found) == len(sample_trees()) and "quick mode always uses the sample" in capsys.readouterr().out
+    found, from_sample = load_train_trees(allow_download=False)
+    assert from_sample and len(found) == len(sample_trees())
+    assert "quick mode always uses the sample" in capsys.readouterr().out
 
 
 def test_load_train_trees_falls_back_to_the_sample_and_says_why(monkeypatch, tmp_path, capsys):
@@ -166,8 +167,8 @@ def test_load_train_trees_falls_back_to_the_sample_and_says_why(monkeypatch, tmp
     monkeypatch.setattr(config, "is_quick", lambda: False)
     monkeypatch.setenv("COURSE_SST_DIR", str(tmp_path))
     (tmp_path / "train.txt").write_text("(2 (2 not) (2 the))\n")  # a tree file, but not the treebank's (checksum)
-    found = load_train_trees(allow_download=False)
-    assert len(found) == len(sample_trees())
+    found, from_sample = load_train_trees(allow_download=False)
+    assert from_sample and len(found) == len(sample_trees())
     assert f"no verified train.txt in {tmp_path} (offline)" in capsys.readouterr().out
 
 
@@ -179,5 +180,6 @@ def test_load_train_trees_reads_the_treebank_in_full_mode(monkeypatch, capsys):
 
     monkeypatch.setattr(config, "is_quick", lambda: False)
     monkeypatch.setenv("COURSE_SST_DIR", str(SHARED / "sst-ptb-trees"))
-    assert len(load_train_trees(allow_download=False)) == 8_544
+    found, from_sample = load_train_trees(allow_download=False)
+    assert len(found) == 8_544 and not from_sample
     assert "(the sample" not in capsys.readouterr().out

@@ -306,12 +306,14 @@ def load_sample(directory: Path | None = None) -> PhraseData:
     return PhraseData(train, test, "sample", directory)
 
 
-def load_train_trees(*, allow_download: bool = True, verbose: bool = True) -> list:
-    """The treebank's train trees (notebook 07): the sample's in quick mode, else the SST's ``train.txt``.
+def load_train_trees(*, allow_download: bool = True, verbose: bool = True) -> tuple[list, bool]:
+    """The treebank's train trees (notebook 07) and whether they are the sample's.
 
-    The real trees come from :func:`config.sst_dir` (``COURSE_SST_DIR``), fetched with the rest of the
-    treebank by :func:`prepare_sst` when they are not there yet and ``allow_download``. Without them full
-    mode falls back to the sample's trees and says why, as :func:`load_phrases` does.
+    Quick mode reads the sample's; full mode the SST's ``train.txt`` from :func:`config.sst_dir`
+    (``COURSE_SST_DIR``), fetched with the rest of the treebank by :func:`prepare_sst` when it is not there
+    yet and ``allow_download``. Without it full mode falls back to the sample's trees and says why, as
+    :func:`load_phrases` does; then the caller must use the sample's phrase table too (:func:`load_sample`),
+    so that trees and phrases come from one source.
     """
     from course_utils.data.treebank import read_trees
 
@@ -333,7 +335,7 @@ def load_train_trees(*, allow_download: bool = True, verbose: bool = True) -> li
         raise DataFileError(str(error)) from None
     if verbose:
         print(f"Trees: {len(found):,} train trees from {path}" + (f" (the sample: {why})" if why else ""))
-    return found
+    return found, bool(why)
 
 
 def find_source(*, allow_download: bool = True, progress: bool = True) -> tuple[str, str]:
