@@ -22,9 +22,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
+from course_utils import environment
 from course_utils.config import REPO_ROOT
 
 REPOSITORY = "https://github.com/lstm-course/lstm-course"
@@ -61,7 +61,6 @@ COLAB_CELL = colab_cell(REPOSITORY, BRANCH)
 # pins the CPU-only `tensorflow-cpu` on Linux; both give the same `tensorflow` module.
 _PROVIDERS = {"tensorflow-cpu": ("tensorflow-cpu", "tensorflow")}
 _COLAB_HAS_ITS_OWN = {"jupyterlab"}  # Colab's page replaces JupyterLab; the kernel-side packages are kept
-_WIDGETS_MAJOR = 8  # the course's widgets are ipywidgets 8 widgets
 
 
 @dataclass(frozen=True)
@@ -96,12 +95,7 @@ def pins(requirements: Path = REPO_ROOT / "requirements.txt") -> list[Pin]:
 
 def installed_version(name: str) -> str | None:
     """The installed version of the distribution ``name`` (or of one that provides the same module)."""
-    for provider in _PROVIDERS.get(name, (name,)):
-        try:
-            return metadata.version(provider)
-        except metadata.PackageNotFoundError:
-            continue
-    return None
+    return next(filter(None, map(environment.installed_version, _PROVIDERS.get(name, (name,)))), None)
 
 
 def compare(wanted: list[Pin], version_of: Callable[[str], str | None] | None = None
@@ -138,9 +132,9 @@ def prepare(*, run: Callable[..., subprocess.CompletedProcess] = subprocess.run)
         print(f"Colab's own versions are kept: {shown}. The notebooks run on them; a printed number may differ a "
               "little from the one in the text.")
     widgets = installed_version("ipywidgets")
-    if widgets is not None and int(widgets.split(".")[0]) != _WIDGETS_MAJOR:
+    if widgets is not None and int(widgets.split(".")[0]) != environment.WIDGETS_MAJOR:
         pinned = next(pin.version for pin in wanted if pin.name == "ipywidgets")
-        print(f"The interactive widgets need ipywidgets {_WIDGETS_MAJOR}, this runtime has {widgets}: run "
+        print(f"The interactive widgets need ipywidgets {environment.WIDGETS_MAJOR}, this runtime has {widgets}: run "
               f"`%pip install ipywidgets=={pinned}`, then Runtime > Restart session, to see them; "
               "everything else runs without them.")
     from google.colab import output  # only reached inside Colab

@@ -40,6 +40,7 @@ SLOW_CPU_NOTE = "less than one CPU is enough: the notebooks run, only more slowl
 # and Keras 3.15 need 3.11 or later (checked on 2026-12-02 with `pip install --dry-run --python-version`).
 TESTED_PYTHON = (3, 11)
 PINNED_PYTHONS = ((3, 11), (3, 12), (3, 13))
+WIDGETS_MAJOR = 8  # the course's widgets are ipywidgets 8 widgets (course_utils.colab checks it too)
 REINSTALL = "run `make lab` (or `pip install -r requirements.txt`) in the course folder"
 
 
@@ -71,7 +72,7 @@ VersionLookup = Callable[[str], str | None]
 SpecLookup = Callable[[str], ModuleSpec | None]
 
 
-def _version(package: str) -> str | None:
+def installed_version(package: str) -> str | None:
     """The installed distribution's version, or None when pip has not installed it."""
     try:
         return metadata.version(package)
@@ -152,7 +153,8 @@ def python_check(version: Sequence[int] | None = None) -> Check:
         f" {tested} and run `make lab PYTHON=/path/to/python{tested}` (or the README's commands without make)"))
 
 
-def course_utils_check(*, version: VersionLookup = _version, find_spec: SpecLookup = importlib.util.find_spec) -> Check:
+def course_utils_check(*, version: VersionLookup = installed_version,
+                       find_spec: SpecLookup = importlib.util.find_spec) -> Check:
     """The notebooks' helpers: installed by pip (``make lab``, Binder), or importable from a path (a hub's PYTHONPATH).
 
     A class hub often sets ``PYTHONPATH`` to the course folder instead of installing it, so there is no
@@ -182,7 +184,7 @@ def run_checks(
     proc_cgroup: Path = resources.PROC_CGROUP,
     cgroup_root: Path = resources.CGROUP_ROOT,
     python: Sequence[int] | None = None,
-    version: VersionLookup = _version,
+    version: VersionLookup = installed_version,
     find_spec: SpecLookup = importlib.util.find_spec,
 ) -> list[Check]:
     """Check what the course needs; each failed check says how to fix it.
@@ -197,8 +199,8 @@ def run_checks(
     checks.append(Check("Keras", keras or "missing", _major(keras) == 3,
                         "the course is written for Keras 3: " + REINSTALL))
     widgets = version("ipywidgets")
-    checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == 8,
-                        "the widgets need ipywidgets 8: " + REINSTALL))
+    checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == WIDGETS_MAJOR,
+                        f"the widgets need ipywidgets {WIDGETS_MAJOR}: " + REINSTALL))
     for package in ("pandas", "matplotlib"):
         found = version(package)
         checks.append(Check(package, found or "missing", found is not None, REINSTALL))

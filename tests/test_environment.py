@@ -69,7 +69,11 @@ def test_the_tested_and_pinned_pythons_agree_with_binder():
 
 def fake_versions(**found):
     """A distribution lookup that knows this environment's packages, overridden by ``found`` (None: not installed)."""
-    return lambda name: found[name.replace("-", "_")] if name.replace("-", "_") in found else environment._version(name)
+    def version(name: str) -> str | None:
+        key = name.replace("-", "_")
+        return found[key] if key in found else environment.installed_version(name)
+
+    return version
 
 
 def package_spec(folder: Path) -> ModuleSpec:
