@@ -319,16 +319,18 @@ def load_train_trees(*, allow_download: bool = True, verbose: bool = True) -> tu
 
     path, why = config.SAMPLE_DIR / "train.txt", "quick mode always uses the sample"
     if not config.is_quick():
-        real = config.sst_dir() / SST_MEMBERS["trees/train.txt"][0]
-        if not _verified(real, SST_MEMBERS["trees/train.txt"][1]) and allow_download:
+        name, digest = SST_MEMBERS["trees/train.txt"]
+        real = config.sst_dir() / name
+        found = _verified(real, digest)
+        why = f"no verified {name} in {config.sst_dir()} (offline)"
+        if not found and allow_download:
             try:
                 prepare_sst(progress=verbose)
+                found = _verified(real, digest)  # prepare_sst may stop early at good tables, with no trees
             except (DownloadError, DataFileError) as error:
                 why = f"the treebank could not be fetched: {str(error).rstrip('.')}"
-        if _verified(real, SST_MEMBERS["trees/train.txt"][1]):
+        if found:
             path, why = real, ""
-        elif why.startswith("quick"):
-            why = f"no verified train.txt in {config.sst_dir()} (offline)"
     try:
         found = read_trees(path)
     except TreeFormatError as error:
