@@ -400,3 +400,31 @@ def predict_nodes(model, trees: list[Node], index: Mapping[str, int], *, trees_p
         probabilities = forward(batch.words, batch.left, batch.right, batch.starts).numpy()
         found.update({id(node): p for node, p in zip(batch.nodes, probabilities)})
     return [(node, found[id(node)]) for tree in trees for node in tree.preorder()]
+
+
+def phrase_text(node: Node) -> str:
+    """A node's phrase as Kaggle's files write it: its words joined by spaces, accents folded."""
+    from course_utils.data.treebank import fold_accents
+
+    return fold_accents(" ".join(node.leaves()))
+
+
+def phrase_predictions(model, trees: list[Node], index: Mapping[str, int]) -> dict[str, int]:
+    """The predicted class of each distinct phrase of ``trees`` (:func:`phrase_text`), from its first node."""
+    predicted: dict[str, int] = {}
+    for node, probabilities in predict_nodes(model, trees, index):
+        predicted.setdefault(phrase_text(node), int(probabilities.argmax()))
+    return predicted
+
+
+def rebuild_table(frame) -> Iterator[tuple[list[str], Rebuilt]]:
+    """Each sentence of a Kaggle phrase table, in SentenceId order: its rows as listed, and its rebuilt tree.
+
+    A sentence may hold phrases that an earlier sentence of the same table listed (Kaggle kept each phrase once
+    per file), so each one is rebuilt knowing the phrases listed before it.
+    """
+    earlier: set[str] = set()
+    for _, rows in frame.sort_values("PhraseId").groupby("SentenceId", sort=True):
+        listed = list(rows["Phrase"])
+        yield listed, rebuild_tree(listed, earlier)
+        earlier.update(listed)

@@ -85,14 +85,11 @@ def test_the_batched_layer_equals_the_numpy_tree_lstm_on_many_trees_at_once():
 
 def _rebuilt_share(train: pd.DataFrame, originals: dict[str, Node]) -> tuple[int, int]:
     """(sentences matched to a tree, rebuilt with exactly its shape), reading the table as Kaggle lists it."""
-    earlier: set[str] = set()
     matched = exact = 0
-    for _, rows in train.sort_values("PhraseId").groupby("SentenceId", sort=True):
-        listed = list(rows["Phrase"])
+    for listed, rebuilt in trees.rebuild_table(train):
         if listed[0] in originals:
             matched += 1
-            exact += trees.same_shape(trees.rebuild_tree(listed, earlier).tree, originals[listed[0]])
-        earlier.update(listed)
+            exact += trees.same_shape(rebuilt.tree, originals[listed[0]])
     return matched, exact
 
 
@@ -108,11 +105,8 @@ def test_trees_rebuilt_from_the_samples_phrase_table():
     # Measured on 2026-12-02: 681 of 700. The other 19 are trees that list the same phrases in the same order as the
     # real one (another split the table cannot tell apart): rebuild_tree found one such tree for every sentence.
     assert exact >= 0.95 * matched, f"only {exact} of {matched} sample sentences rebuilt exactly"
-    earlier: set[str] = set()
-    for _, rows in train.sort_values("PhraseId").groupby("SentenceId", sort=True):
-        listed = list(rows["Phrase"])
-        assert trees.rebuild_tree(listed, earlier).exact_order, f"no tree lists {listed[0]!r}'s phrases in order"
-        earlier.update(listed)
+    for listed, rebuilt in trees.rebuild_table(train):
+        assert rebuilt.exact_order, f"no tree lists {listed[0]!r}'s phrases in order"
 
 
 def test_a_span_no_known_phrase_explains_is_still_split():
