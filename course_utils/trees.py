@@ -417,6 +417,20 @@ def phrase_predictions(model, trees: list[Node], index: Mapping[str, int]) -> di
     return predicted
 
 
+def split_trees(trees: Iterable[Node], held_out) -> tuple[list[Node], list[Node]]:
+    """``(train, held)``: the trees of a Kaggle table's held-out sentences go to ``held``, every other to ``train``.
+
+    A tree belongs to a sentence when its text (:func:`phrase_text`) is the sentence's first row, which is how
+    Kaggle lists a sentence before its phrases; so notebook 07 and ``make bench`` hold out notebook 06's sentences.
+    """
+    sentences = set(held_out.sort_values("PhraseId").groupby("SentenceId")["Phrase"].first())
+    train: list[Node] = []
+    held: list[Node] = []
+    for tree in trees:
+        (held if phrase_text(tree) in sentences else train).append(tree)
+    return train, held
+
+
 def rebuild_table(frame) -> Iterator[tuple[list[str], Rebuilt]]:
     """Each sentence of a Kaggle phrase table, in SentenceId order: its rows as listed, and its rebuilt tree.
 

@@ -37,6 +37,8 @@ def test_flops_per_token_of_the_2019_lstm():
     # Four gates, each (256 inputs + 256 outputs) x 256 weights, 2 FLOPs a weight, 3 for forward + backward.
     assert bench.flops_per_token("lstm", 256, 256) == 3 * 4 * 2 * 512 * 256 == 3_145_728
     assert bench.flops_per_token("gru", 128, 256, directions=2) == 3 * 3 * 2 * 384 * 128 * 2
+    # A Tree-LSTM node: five blocks over its input and both children's outputs.
+    assert bench.flops_per_token("tree", 128, 128) == 3 * 5 * 2 * (128 + 2 * 128) * 128
 
 
 def test_targets_report_each_ratio_and_verdict():
@@ -47,7 +49,24 @@ def test_targets_report_each_ratio_and_verdict():
     assert "one CPU: fast's epoch is 1/16.0 of the 2019 epoch" in text  # 480 / 30
     assert "notebook 05 on one CPU: fast trained 4 epochs in 120 s" in text and "+0.00 points" in text
     assert "(seed2019) used 2,100 MiB" in text and "MISSED" in lines[-1]
-    assert all(line.endswith("met") for line in lines[:-1])
+    assert "offline score: not measured" in lines[-2]  # none of these made-up runs has test labels
+    assert all(line.endswith("met") for line in lines[:-2])
+
+
+def test_offline_targets_say_met_missed_or_not_measurable():
+    tree1 = result("tree", [100] * 6, [0.63] * 6, pinned=True)
+    unscored = "\n".join(bench.targets([SEED, FAST, tree1]))
+    assert "offline score: not measured" in unscored and "0.70 target cannot be checked" in unscored
+    assert "tree on one CPU: 6 epochs in 600 s (target 900 s or less), peak 900 MiB" in unscored
+    assert unscored.splitlines()[-2].endswith("met")
+    scored = Result(**{**FAST.__dict__, "test_accuracy": 0.71})
+    low = Result(**{**SEED.__dict__, "test_accuracy": 0.635})
+    assert "the best configuration (fast) scored 0.7100 (target 0.70 or more): met" in "\n".join(
+        bench.targets([low, scored]))
+    slow_tree = result("tree", [200] * 6, [0.63] * 6, peak=1300, pinned=True)
+    text = "\n".join(bench.targets([low, slow_tree]))
+    assert "(seed2019) scored 0.6350 (target 0.70 or more): MISSED" in text
+    assert "in 1,200 s (target 900 s or less), peak 1,300 MiB (target under 1,200): MISSED" in text
 
 
 def test_targets_say_when_missed():
@@ -71,11 +90,13 @@ def test_table_has_the_columns():
 
 
 def test_every_config_is_known_and_sane():
-    assert list(bench.CONFIGS) == ["seed2019", "fast", "prefix", "best"]
+    assert list(bench.CONFIGS) == ["seed2019", "fast", "prefix", "best", "tree"]
     seed, fast = bench.CONFIGS["seed2019"], bench.CONFIGS["fast"]
     assert seed.recurrent_dropout == 0.3 and seed.kind == "padded" and seed.epochs == 8
     assert fast.recurrent_dropout == 0.0 and fast.epochs == 8 and (fast.cell, fast.units) == (seed.cell, seed.units)
-    assert fast.kind == "sorted" and bench.PINNED == {"seed2019": 2, "fast": 8}
+    assert fast.kind == "sorted" and bench.PINNED == {"seed2019": 2, "fast": 8, "tree": 6}
+    tree = bench.CONFIGS["tree"]  # notebook 07's model and epochs
+    assert (tree.kind, tree.epochs, tree.units, tree.embedding) == ("tree", 6, 128, 128)
 
 
 def test_saved_results_round_trip_and_a_clear_error(tmp_path):
@@ -137,6 +158,27 @@ def test_a_tiny_run_on_the_sample_prints_and_writes_the_table(tmp_path, monkeypa
     assert run["test_accuracy"] == score.accuracy and run["test_scored"] == len(sample.test)
     assert "sample's dev and test trees" in run["test_labels"]
     assert f"| {score.accuracy:.4f} |" in text and "never used to choose" in text
+
+
+def test_the_tree_configuration_trains_on_the_split_and_scores_its_submission(tmp_path, monkeypatch):
+    """The tree worker, in process, on the sample: notebook 07's model on the bench's split, its test file scored."""
+    from course_utils import scoring, trees
+    from course_utils.data import load_sample, load_train_trees
+    from course_utils.submission import read_submission
+
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    said = []
+    run = bench.run_config(bench.CONFIGS["tree"], fraction=0.5, epochs=1, say=said.append, submissions=tmp_path)
+    train, held_out, _ = bench.load_split(0.5)
+    train_trees = trees.split_trees(trees.split_trees(load_train_trees(verbose=False)[0], held_out)[0], train)[1]
+    assert run.tokens_per_epoch == sum(1 for t in train_trees for _ in t.preorder()) > 0
+    assert (run.train_phrases, run.held_out_phrases) == (len(train), len(held_out))
+    assert len(run.accuracy) == len(run.epoch_seconds) == len(run.eval_seconds) == 1 and 0 < run.accuracy[0] < 1
+    assert run.flops_per_token == bench.flops_per_token("tree", 128, 128) and run.data == "sample, fraction 0.5"
+    sample = load_sample()
+    score = scoring.score_submission(read_submission(tmp_path / "tree-submission.csv", sample.test), sample)
+    assert run.test_accuracy == score.accuracy and run.test_scored == len(sample.test)
+    assert any("test rows are nodes of a rebuilt tree" in line for line in said)
 
 
 @pytest.mark.parametrize("written, message", [

@@ -109,6 +109,20 @@ def test_trees_rebuilt_from_the_samples_phrase_table():
         assert rebuilt.exact_order, f"no tree lists {listed[0]!r}'s phrases in order"
 
 
+def test_split_trees_holds_out_the_trees_of_held_out_sentences():
+    from course_utils import validation
+
+    originals = sample_trees()
+    train_rows, held_out = validation.split_by_sentence(phrase_rows(originals))
+    train, held = trees.split_trees(originals, held_out)
+    assert len(train) + len(held) == len(originals) and held and train
+    held_sentences = set(held_out.sort_values("PhraseId").groupby("SentenceId")["Phrase"].first())
+    assert {trees.phrase_text(t) for t in held} <= held_sentences
+    # No training tree is a held-out sentence, and no training sentence's tree is held out.
+    assert not {trees.phrase_text(t) for t in train} & held_sentences
+    assert not {trees.phrase_text(t) for t in held} & set(train_rows["Phrase"])
+
+
 def test_a_span_no_known_phrase_explains_is_still_split():
     rebuilt = trees.rebuild_tree(["a b c d"], set())
     assert rebuilt.tree.leaves() == ["a", "b", "c", "d"] and rebuilt.exact_order
