@@ -132,7 +132,7 @@ def prepare(*, run: Callable[..., subprocess.CompletedProcess] = subprocess.run)
         print(f"Colab's own versions are kept: {shown}. The notebooks run on them; a printed number may differ a "
               "little from the one in the text.")
     widgets = installed_version("ipywidgets")
-    if widgets is not None and int(widgets.split(".")[0]) != environment.WIDGETS_MAJOR:
+    if widgets is not None and environment.major(widgets) != environment.WIDGETS_MAJOR:
         pinned = next(pin.version for pin in wanted if pin.name == "ipywidgets")
         print(f"The interactive widgets need ipywidgets {environment.WIDGETS_MAJOR}, this runtime has {widgets}: run "
               f"`%pip install ipywidgets=={pinned}`, then Runtime > Restart session, to see them; "

@@ -80,7 +80,8 @@ def installed_version(package: str) -> str | None:
         return None
 
 
-def _major(version: str | None) -> int | None:
+def major(version: str | None) -> int | None:
+    """A version's major number (``'8.1.5'`` -> 8), None when there is no version."""
     return int(version.split(".")[0]) if version else None
 
 
@@ -139,9 +140,12 @@ def python_check(version: Sequence[int] | None = None) -> Check:
     about other Pythons.
     """
     version = tuple(sys.version_info[:3]) if version is None else tuple(version)
-    found = ".".join(str(part) for part in version)
-    tested = ".".join(map(str, TESTED_PYTHON))
-    pinned = f"{'.'.join(map(str, PINNED_PYTHONS[0]))} to {'.'.join(map(str, PINNED_PYTHONS[-1]))}"
+
+    def dotted(parts: Sequence[int]) -> str:
+        return ".".join(map(str, parts))
+
+    found, tested = dotted(version), dotted(TESTED_PYTHON)
+    pinned = f"{dotted(PINNED_PYTHONS[0])} to {dotted(PINNED_PYTHONS[-1])}"
     if version[:2] == TESTED_PYTHON:
         return Check("Python", found, True)
     if version[:2] in PINNED_PYTHONS:
@@ -196,10 +200,10 @@ def run_checks(
     tf = version("tensorflow-cpu") or version("tensorflow")
     checks.append(Check("TensorFlow", tf or "missing", tf is not None and tf.startswith("2."), REINSTALL))
     keras = version("keras")
-    checks.append(Check("Keras", keras or "missing", _major(keras) == 3,
+    checks.append(Check("Keras", keras or "missing", major(keras) == 3,
                         "the course is written for Keras 3: " + REINSTALL))
     widgets = version("ipywidgets")
-    checks.append(Check("ipywidgets", widgets or "missing", _major(widgets) == WIDGETS_MAJOR,
+    checks.append(Check("ipywidgets", widgets or "missing", major(widgets) == WIDGETS_MAJOR,
                         f"the widgets need ipywidgets {WIDGETS_MAJOR}: " + REINSTALL))
     for package in ("pandas", "matplotlib"):
         found = version(package)

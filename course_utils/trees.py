@@ -60,6 +60,13 @@ def node_step(x: np.ndarray, left: tuple[np.ndarray, np.ndarray], right: tuple[n
     return _sigmoid(o) * np.tanh(c), c
 
 
+def _two_children(node: Node) -> list[Node]:
+    """An inner node's children, or a clear error where the tree is not binary (this Tree-LSTM needs two)."""
+    if len(node.children) != 2:
+        raise ValueError(f"a binary Tree-LSTM needs two children per inner node, not {len(node.children)}")
+    return node.children
+
+
 def tree_states(tree: Node, vectors: Mapping[str, np.ndarray] | np.ndarray, weights: Weights,
                 index: Mapping[str, int] | None = None, key=None) -> list[tuple[Node, np.ndarray, np.ndarray]]:
     """Every node's ``(node, h, c)``, children before parents, computed one node at a time.
@@ -80,9 +87,7 @@ def tree_states(tree: Node, vectors: Mapping[str, np.ndarray] | np.ndarray, weig
                 x = np.asarray(vectors[index.get(key(node.word) if key else node.word, UNKNOWN)])
             state = node_step(x, (zero, zero), (zero, zero), weights)
         else:
-            if len(node.children) != 2:
-                raise ValueError(f"a binary Tree-LSTM needs two children per inner node, not {len(node.children)}")
-            left, right = visit(node.children[0]), visit(node.children[1])
+            left, right = (visit(child) for child in _two_children(node))
             state = node_step(np.zeros(width), left, right, weights)
         out.append((node, *state))
         return state
@@ -126,9 +131,7 @@ def encode(trees: Iterable[Node], index: Mapping[str, int], key=None) -> Encoded
         if node.word is not None:
             level = 0
         else:
-            if len(node.children) != 2:
-                raise ValueError(f"a binary Tree-LSTM needs two children per inner node, not {len(node.children)}")
-            level = 1 + max(visit(child) for child in node.children)
+            level = 1 + max(visit(child) for child in _two_children(node))
         level_of[id(node)] = level
         every.append(node)
         return level

@@ -58,6 +58,8 @@ def test_encode_orders_nodes_by_level_and_points_at_children_below():
     assert encoded.roots.tolist() == [5, 3] and encoded.labels.tolist() == [2, 2, 3, 1, 2, 3]
     with pytest.raises(ValueError, match="two children"):
         trees.encode([parse_tree("(2 (2 a) (2 b) (2 c))")], {})
+    with pytest.raises(ValueError, match="two children"):  # the NumPy nodes say the same
+        trees.tree_states(parse_tree("(2 (2 a) (2 b) (2 c))"), np.zeros((3, 4)), random_weights(4), {})
 
 
 def test_the_batched_layer_equals_the_numpy_tree_lstm_on_many_trees_at_once():
