@@ -371,7 +371,7 @@ def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarr
     reads = _Reads(packs)
     predict = _predictor(model, ("tokens", "positions"))
     out: np.ndarray | None = None
-    for index in batch_plan(lengths, batch_size):
+    for index in batch_plan(lengths, batch_size, max_tokens=MAX_TOKENS):  # see predict_sorted
         positions, read = reads.batch(index)
         x = {
             "tokens": _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), "post"),
@@ -389,11 +389,17 @@ def predict_packs(model, packs: PrefixPacks, batch_size: int = 1024) -> np.ndarr
 def predict_sorted(
     model, sequences: Sequences, batch_size: int = 1024, padding: str = "pre", *, same_length: bool = False
 ) -> np.ndarray:
-    """``(n, classes)`` probabilities for a one-output-per-phrase model, in the phrases' order, with sorted batches."""
+    """``(n, classes)`` probabilities for a one-output-per-phrase model, in the phrases' order, with sorted batches.
+
+    Batches are capped at :data:`MAX_TOKENS` padded tokens, as in training: 1,024 phrases of 53 tokens would need
+    several times the tensors of any training step, and TensorFlow's CPU allocator keeps what it grew to for the
+    rest of the process (in notebook 05 on one CPU, predicting the validation rows uncapped added 65 MiB to the
+    kernel for good).
+    """
     tokens, starts, lengths = _flatten([s if len(s) else [0] for s in sequences])
     predict = _predictor(model)
     out: np.ndarray | None = None
-    for index in batch_plan(lengths, batch_size, same_length=same_length):
+    for index in batch_plan(lengths, batch_size, same_length=same_length, max_tokens=MAX_TOKENS):
         x = _fill(tokens, starts[index], lengths[index], int(lengths[index].max()), padding)
         probabilities = np.asarray(predict(x))
         if out is None:

@@ -150,6 +150,37 @@ def test_predict_sorted_keeps_the_phrase_order():
         np.testing.assert_allclose(row, model.predict_on_batch(np.array([sequence]))[0], rtol=1e-5, atol=1e-6)
 
 
+def test_prediction_batches_are_capped_at_the_training_tokens(monkeypatch):
+    """Long phrases are predicted in smaller batches, as they train, so prediction never grows TensorFlow's
+    allocator past what training needed; the probabilities and their order do not change."""
+    import keras
+
+    from course_utils import sentiment_models as models
+
+    keras.utils.set_random_seed(2)
+    model = models.seed_model(10, embed_dim=4, units=3, recurrent_dropout=0.0)
+    rng = np.random.default_rng(0)
+    sequences = [list(rng.integers(1, 10, size=n)) for n in rng.integers(1, 30, size=60)]
+    # same_length: no padding, so no batch's make-up can change an answer (the unmasked model reads padding)
+    uncapped = batching.predict_sorted(model, sequences, batch_size=64, same_length=True)
+    monkeypatch.setattr(batching, "MAX_TOKENS", 100)
+    shapes = []
+    forward = batching._predictor(model)
+    monkeypatch.setattr(batching, "_predictor", lambda *a: lambda x: shapes.append(x.shape) or forward(x))
+    capped = batching.predict_sorted(model, sequences, batch_size=64, same_length=True)
+    assert max(rows * width for rows, width in shapes) <= 100 and len(shapes) > 1
+    np.testing.assert_allclose(capped, uncapped, rtol=1e-5, atol=1e-6)
+    shapes.clear()
+    batching.predict_sorted(model, sequences, batch_size=64)  # padded batches: capped too
+    assert max(rows * width for rows, width in shapes) <= 100
+    packs = batching.pack_prefixes(sequences)
+    shapes.clear()
+    monkeypatch.setattr(batching, "_predictor", lambda *a: lambda x: shapes.append(x["tokens"].shape) or {})
+    with pytest.raises(Exception):  # the stand-in answers nothing: only the batch shapes matter here
+        batching.predict_packs(model, packs, batch_size=64)
+    assert shapes and shapes[0][0] * shapes[0][1] <= 100
+
+
 def test_a_masked_seed_model_ignores_padding_in_front():
     """``seed_model(mask_zero=True)``: the answer for a phrase padded to 53 in front is the unpadded answer
     (notebook 06, section 3.2); without the mask the padding changes it."""
