@@ -268,8 +268,8 @@ def resident_mib() -> float | None:
 
 #: glibc's ``mallopt`` parameters (malloc.h) and the values :func:`tune_malloc` gives them.
 _M_TRIM_THRESHOLD, _M_TOP_PAD = -1, -2
-MALLOC_TOP_PAD = 16 * 2**20
-MALLOC_TRIM_THRESHOLD = 32 * 2**20
+MALLOC_TOP_PAD = 64 * 2**20
+MALLOC_TRIM_THRESHOLD = 128 * 2**20
 
 
 def _glibc():
@@ -297,14 +297,15 @@ def tune_malloc() -> str:
     settles. Where page faults are dear (a virtual machine: Binder, CI, a cloud VM) that dominates:
     on an AMD EPYC (family 25 model 1, a KVM guest, 2 CPUs), one epoch of notebook 05's training
     on a fifth of the real data took 4.2 million page faults and 18.8 s of kernel time with the
-    defaults, 0.2 million and 2.5 s with a 64 MiB pad and a 128 MiB threshold, and about half the
-    time. Those larger values cost peak memory, though: each heap keeps up to the threshold free.
-    On one CPU of an Intel Xeon (family 6 model 167, 2026-12-02; a fifth of the data, 2 epochs)
-    64/128 MiB peaked at 1,154 to 1,169 MiB with 288,000 page faults, glibc's defaults at 1,088 to
-    1,094 with 709,000, and the values used now (16/32 MiB) at 1,093 to 1,096 with 404,000, all at
-    the same speed there: most of the faults saved for no memory. :func:`release_memory` still
-    returns the kept memory on demand. Returns a line saying what was set ("" where the C library
-    is not glibc, or ``COURSE_MALLOC=glibc`` asks for its defaults: nothing changes).
+    defaults, 0.2 million and 2.5 s with these settings, and about half the time. The cost: the
+    heap keeps up to 128 MB it could have returned (about 85 MB more peak memory there), and
+    :func:`release_memory` still returns it on demand. Smaller values do not pay: on one CPU of an
+    Intel Xeon (family 6 model 167, 2026-12-02), 8 epochs of that training on all the data took 8.4
+    million page faults and 20.5 s of kernel time with these settings, 12.7 million and 30.6 s with
+    16 and 32 MiB (an 8,192-token batch's gate products are 32 MiB buffers), at the same peak
+    (1,167 and 1,162 MiB); notebook 05 peaked at the same 1,233 MiB with 16/32 MiB, and notebook 06
+    only 10 MiB lower with glibc's defaults (1,575 against 1,585). Returns a line saying what was set ("" where
+    the C library is not glibc, or ``COURSE_MALLOC=glibc`` asks for its defaults: nothing changes).
     """
     libc = _glibc()
     if libc is None or os.environ.get("COURSE_MALLOC") == "glibc":  # COURSE_MALLOC=glibc: to compare with the defaults

@@ -224,7 +224,7 @@ FAULTS_SCRIPT = """
 import resource, sys
 from course_utils import resources
 line = resources.tune_malloc() if sys.argv[1] == "tuned" else ""
-sizes = [(2 + (i * 7) % 11) * 10_000 for i in range(200)]  # 20 to 120 kB, about 14 MB in all, as a step frees them
+sizes = [(2 + (i * 7) % 11) * 10_000 for i in range(1000)]  # 20 to 120 kB, about 70 MB in all, as a step frees them
 start = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 for _ in range(30):
     blocks = [bytearray(size) for size in sizes]
@@ -235,8 +235,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - start, line)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="mallopt is glibc's; elsewhere nothing to tune")
 def test_tune_malloc_keeps_freed_memory_for_the_next_step(tmp_path):
-    """Allocate and free 14 MB thirty times: glibc's defaults fault every page in again each time; tuned, the heap
-    keeps it (up to its 32 MiB threshold)."""
+    """Allocate and free 70 MB thirty times: glibc's defaults fault every page in again each time; tuned, the heap
+    keeps it."""
     script = tmp_path / "faults.py"
     script.write_text(FAULTS_SCRIPT)
 
@@ -249,8 +249,8 @@ def test_tune_malloc_keeps_freed_memory_for_the_next_step(tmp_path):
     tuned, line = faults("tuned")
     if resources._glibc() is None:
         pytest.skip("this C library is not glibc: tune_malloc leaves it alone")
-    assert "16 MiB" in line and "32 MiB" in line
-    assert default > 50_000 and tuned < default / 5, (default, tuned)
+    assert "64 MiB" in line and "128 MiB" in line
+    assert default > 200_000 and tuned < default / 5, (default, tuned)
 
 
 def test_resident_mib_reads_this_process():
