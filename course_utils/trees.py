@@ -412,12 +412,13 @@ def phrase_text(node: Node) -> str:
     return fold_accents(" ".join(node.leaves()))
 
 
-def phrase_predictions(model, trees: list[Node], index: Mapping[str, int]) -> dict[str, int]:
-    """The predicted class of each distinct phrase of ``trees`` (:func:`phrase_text`), from its first node."""
+def row_predictions(model, trees: list[Node], index: Mapping[str, int], frame):
+    """The predicted class of each row of a Kaggle phrase table ``frame``, read off the node of ``trees`` whose text
+    (:func:`phrase_text`) is the row's phrase (the first such node); NaN where no node of ``trees`` is that phrase."""
     predicted: dict[str, int] = {}
     for node, probabilities in predict_nodes(model, trees, index):
         predicted.setdefault(phrase_text(node), int(probabilities.argmax()))
-    return predicted
+    return frame["Phrase"].map(predicted)
 
 
 def split_trees(trees: Iterable[Node], held_out) -> tuple[list[Node], list[Node]]:

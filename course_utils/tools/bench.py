@@ -35,7 +35,7 @@ Configurations (``--configs`` picks some, in this order):
     those of the held-out sentences (every node's label), scored on the same held-out phrases; its
     test predictions come from each test sentence's tree rebuilt from Kaggle's listing (a row that is
     no node of a rebuilt tree is predicted neutral). Without the treebank's trees it runs on the
-    sample's trees and phrases, says so in its data column, and the run is not saved as complete.
+    sample's trees and phrases (its data column says "sample"), so the run is not saved as complete.
 
 Then the pinned runs: ``seed2019`` and ``fast`` again with their process pinned to one CPU
 (:data:`PINNED` says for how many epochs), the per-epoch ratio that a one-CPU Binder session sees.
@@ -312,18 +312,16 @@ def _run_tree(config: Config, fraction: float, epochs: int | None, pinned: bool,
     held_labels = held_out["Sentiment"].to_numpy()
     keras.utils.set_random_seed(TRAIN_SEED)
     model = trees.tree_classifier(len(index) + 2, embedding=config.embedding, units=config.units)
-    data = f"{phrases.source}, fraction {fraction:g}" + (" (the sample: no treebank trees)" if from_sample and
-                                                         phrases.source != "sample" else "")
     result = Result(
         config.name, config.title, epochs, cpus=resources.available_cpus(), pinned=pinned,
         train_phrases=len(train), held_out_phrases=len(held_out), tokens_per_epoch=nodes,
         real_tokens_per_epoch=nodes, flops_per_token=flops_per_token("tree", config.units, config.embedding),
-        threads=threads_line, data=data,
+        threads=threads_line, data=f"{phrases.source}, fraction {fraction:g}",
     )
 
     def held_out_accuracy(epoch: int) -> dict[str, float]:
         start = time.perf_counter()
-        found = held_out["Phrase"].map(trees.phrase_predictions(model, held_trees, index))
+        found = trees.row_predictions(model, held_trees, index, held_out)
         result.eval_seconds.append(time.perf_counter() - start)
         result.accuracy.append(float((found == held_labels).mean()))  # a row on no held-out tree counts as wrong
         return {"held-out accuracy": result.accuracy[-1]}
@@ -333,7 +331,7 @@ def _run_tree(config: Config, fraction: float, epochs: int | None, pinned: bool,
                                            learning_rate=config.learning_rate, after_epoch=held_out_accuracy)
     result.fit_seconds = time.perf_counter() - start - sum(result.eval_seconds)
     test_trees = [rebuilt.tree for _, rebuilt in trees.rebuild_table(phrases.test)]
-    found = phrases.test["Phrase"].map(trees.phrase_predictions(model, test_trees, index))
+    found = trees.row_predictions(model, test_trees, index, phrases.test)
     say(f"tree: {found.notna().mean():.2%} of the {len(found):,} test rows are nodes of a rebuilt tree; "
         "the others are predicted neutral")
     _score_test(result, phrases, found.fillna(2).astype(int).to_numpy(), submissions or _submission_dir(None))
@@ -603,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         files.stage(out, text)
         files.stage(out.with_suffix(".json"), json.dumps(saved, indent=1) + "\n", verify=saved_results)
     complete = (args.fraction == 1 and args.epochs is None and set(names) == set(CONFIGS) and not args.no_pinned
-                and all(r.data.split(",")[0] in ("kaggle", "sst") and "(the sample" not in r.data for r in results))
+                and all(r.data.split(",")[0] in ("kaggle", "sst") for r in results))
     print()
     print(text)
     print(f"(written to {out} and {out.with_suffix('.json')})")
