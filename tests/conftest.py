@@ -54,9 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each unit one xdist group, and the longest units first (``LONGEST_UNITS``); the order inside a unit is kept."""
-    if config.pluginmanager.hasplugin("xdist"):  # without pytest-xdist (a hub's own pytest) there are no groups
-        for item in items:
-            item.add_marker(pytest.mark.xdist_group(unit_of(item)))
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(unit_of(item)))
     items.sort(key=lambda item: -LONGEST_UNITS.get(unit_of(item), 0))
 
 
