@@ -1,6 +1,6 @@
 """Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of
-renames. And how ``make test``'s two workers (pytest-xdist) share the machine: each its own CPUs, whole files
-(the browser tests as one unit), the longest first."""
+renames. And how ``make test``'s two workers (pytest-xdist) share the machine: each its own CPUs, the longest
+files first."""
 from __future__ import annotations
 
 import http.server
@@ -10,28 +10,21 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-# The units of work that take longest, in seconds, measured with --durations in one serial run on two cores of an
-# Intel Xeon (family 6 model 167). A unit is a file, or the whole of tests/browser: its notebook test and widget
-# tests share one run of each notebook in one JupyterLab page. make test runs two workers and hands out whole units
-# (--dist loadgroup with the groups set below, so a notebook's cells stay in order in one kernel) in the order
-# collected; starting these first keeps one worker from being left alone with a long unit at the end. Every other
-# unit keeps its place after them.
-LONGEST_UNITS = {
-    "tests/browser": 771,
+# The files that take longest, in seconds, measured with --durations in one serial run on two cores of an Intel
+# Xeon (family 6 model 167). make test runs two workers and hands out whole files (--dist loadfile, so a
+# notebook's cells stay in order in one kernel) in the order collected; starting these first keeps one worker
+# from being left alone with a long file at the end. Every other file keeps its place after them.
+LONGEST_FILES = {
+    "tests/browser/test_notebooks.py": 706,
     "tests/test_notebook_02.py": 264,
     "tests/test_notebook_05.py": 186,
     "notebooks/06_beyond_the_baseline.ipynb": 130,
+    "tests/browser/test_widgets.py": 65,
     "notebooks/02_rest_days_need_memory.ipynb": 59,
     "tests/test_trees.py": 53,
     "notebooks/05_sentiment_lstm.ipynb": 48,
     "tests/test_notebook_01.py": 40,
 }
-
-
-def unit_of(item: pytest.Item) -> str:
-    """The file an item belongs to, or ``tests/browser`` for every browser test."""
-    path = item.nodeid.split("::", 1)[0]
-    return "tests/browser" if path.startswith("tests/browser/") else path
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,12 +44,12 @@ def pytest_configure(config: pytest.Config) -> None:
     pin_process(set(cpus[index::count] or [cpus[index % len(cpus)]]))
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Each unit one xdist group, and the longest units first (``LONGEST_UNITS``); the order inside a unit is kept."""
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(unit_of(item)))
-    items.sort(key=lambda item: -LONGEST_UNITS.get(unit_of(item), 0))
+    """The longest files first (see ``LONGEST_FILES``); the order inside each file is kept."""
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    items.sort(key=lambda item: -LONGEST_FILES.get(file_of(item), 0))
 
 
 class Routes(dict):

@@ -256,12 +256,12 @@ def test_readme_gives_the_commands_without_make():
 
 # --------------------------------------------------------------------- make test's two workers
 
-def test_every_unit_named_to_run_first_exists():
-    """A renamed notebook or test file left in conftest's LONGEST_UNITS would silently lose its head start."""
+def test_every_file_named_to_run_first_exists():
+    """A renamed notebook or test file left in conftest's LONGEST_FILES would silently lose its head start."""
     tree = ast.parse((REPO / "tests" / "conftest.py").read_text())
     named = next(ast.literal_eval(node.value) for node in tree.body
-                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LONGEST_UNITS")
-    assert named and not [path for path in named if not (REPO / path).exists()]
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LONGEST_FILES")
+    assert named and not [path for path in named if not (REPO / path).is_file()]
 
 
 def every_cpu() -> None:
@@ -286,7 +286,7 @@ def test_two_workers_each_keep_to_their_own_cpus(tmp_path):
                            capture_output=True, text=True, check=True, preexec_fn=every_cpu).stdout
     outside = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}  # as make test starts
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
-                           "loadgroup", str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                           "loadfile", str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
                           preexec_fn=every_cpu, env=outside)
     assert done.returncode == 0, done.stdout + done.stderr
     seen = [json.loads((tmp_path / f"{name}.json").read_text()) for name in ("a", "b")]
