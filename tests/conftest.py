@@ -1,6 +1,5 @@
 """Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of
-renames. And how ``make test``'s two workers (pytest-xdist) share the machine: each its own CPUs, the longest
-files first."""
+renames."""
 from __future__ import annotations
 
 import http.server
@@ -9,47 +8,6 @@ import threading
 from collections.abc import Callable, Iterator
 
 import pytest
-
-# The files that take longest, in seconds, measured with --durations in one serial run on two cores of an Intel
-# Xeon (family 6 model 167). make test runs two workers and hands out whole files (--dist loadfile, so a
-# notebook's cells stay in order in one kernel) in the order collected; starting these first keeps one worker
-# from being left alone with a long file at the end. Every other file keeps its place after them.
-LONGEST_FILES = {
-    "tests/browser/test_notebooks.py": 706,
-    "tests/test_notebook_02.py": 264,
-    "tests/test_notebook_05.py": 186,
-    "notebooks/06_beyond_the_baseline.ipynb": 130,
-    "tests/browser/test_widgets.py": 65,
-    "notebooks/02_rest_days_need_memory.ipynb": 59,
-    "tests/test_trees.py": 53,
-    "notebooks/05_sentiment_lstm.ipynb": 48,
-    "tests/test_notebook_01.py": 40,
-}
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """In a pytest-xdist worker, keep to a share of the CPUs: the ``i``-th of ``n`` workers takes every ``n``-th CPU.
-
-    Each test sizes TensorFlow's threads (and each notebook kernel it starts sizes its own) from the CPUs it
-    may use; two workers that both saw every core would run twice as many busy threads as there are cores,
-    and such a run took 37 minutes of CPU instead of 29 for the same tests (two cores, Xeon family 6 model 167).
-    """
-    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    if not worker or count < 2 or not hasattr(os, "sched_getaffinity"):
-        return
-    from course_utils.tools.runner import pin_process
-
-    cpus = sorted(os.sched_getaffinity(0))
-    index = int(worker.removeprefix("gw"))
-    pin_process(set(cpus[index::count] or [cpus[index % len(cpus)]]))
-
-
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest files first (see ``LONGEST_FILES``); the order inside each file is kept."""
-    def file_of(item: pytest.Item) -> str:
-        return item.nodeid.split("::", 1)[0]
-
-    items.sort(key=lambda item: -LONGEST_FILES.get(file_of(item), 0))
 
 
 class Routes(dict):

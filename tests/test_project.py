@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -252,45 +250,3 @@ def test_readme_gives_the_commands_without_make():
     makefile = (REPO / "Makefile").read_text()
     test_recipe = re.search(r"COURSE_QUICK=1 \$\(BIN\)/python -m pytest (.+?) \$\(PYTEST_FLAGS\)", makefile)[1]
     assert test_recipe in section, "README.md's Without make pytest line must match the Makefile's test recipe"
-
-
-# --------------------------------------------------------------------- make test's two workers
-
-def test_every_file_named_to_run_first_exists():
-    """A renamed notebook or test file left in conftest's LONGEST_FILES would silently lose its head start."""
-    tree = ast.parse((REPO / "tests" / "conftest.py").read_text())
-    named = next(ast.literal_eval(node.value) for node in tree.body
-                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LONGEST_FILES")
-    assert named and not [path for path in named if not (REPO / path).is_file()]
-
-
-def every_cpu() -> None:
-    """For a child process: every CPU of the machine (a make test worker itself keeps to its share)."""
-    os.sched_setaffinity(0, range(os.cpu_count() or 1))
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs to share between two workers")
-def test_two_workers_each_keep_to_their_own_cpus(tmp_path):
-    """Run with -n 2, tests/conftest.py gives each worker half the CPUs, and the kernels they start inherit them."""
-    (tmp_path / "conftest.py").write_text((REPO / "tests" / "conftest.py").read_text())
-    for name in ("a", "b"):
-        (tmp_path / f"test_{name}.py").write_text(
-            "import json, os, subprocess, sys\n"
-            f"def test_{name}():\n"
-            "    child = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],\n"
-            "                           capture_output=True, text=True, check=True).stdout.strip()\n"
-            "    seen = {'worker': os.environ['PYTEST_XDIST_WORKER'], 'cpus': sorted(os.sched_getaffinity(0)),\n"
-            "            'child': child}\n"
-            f"    open('{tmp_path}/{name}.json', 'w').write(json.dumps(seen))\n")
-    shown = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
-                           capture_output=True, text=True, check=True, preexec_fn=every_cpu).stdout
-    outside = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}  # as make test starts
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
-                           "loadfile", str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
-                          preexec_fn=every_cpu, env=outside)
-    assert done.returncode == 0, done.stdout + done.stderr
-    seen = [json.loads((tmp_path / f"{name}.json").read_text()) for name in ("a", "b")]
-    assert {s["worker"] for s in seen} == {"gw0", "gw1"}, seen  # two files, one on each worker
-    cpus = json.loads(shown)
-    assert {s["worker"]: s["cpus"] for s in seen} == {"gw0": cpus[0::2], "gw1": cpus[1::2]}
-    assert all(s["child"] == str(s["cpus"]) for s in seen), seen
