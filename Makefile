@@ -47,7 +47,7 @@ lab: data
 test: $(TEST_STAMP)
 	$(BIN)/python -m course_utils.data prepare --offline
 	$(BIN)/ruff check .
-	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider $(PYTEST_FLAGS)
+	COURSE_QUICK=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_FLAGS)
 
 course: install
 	$(BIN)/python -m course_utils.tools.runner $(if $(CPUS),--cpus $(CPUS))

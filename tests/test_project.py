@@ -3,8 +3,11 @@ conda's environment.yml, the licences and CITATION.cff, the Binder badges, CI ru
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
+import os
 import re
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -250,3 +253,67 @@ def test_readme_gives_the_commands_without_make():
     makefile = (REPO / "Makefile").read_text()
     test_recipe = re.search(r"COURSE_QUICK=1 \$\(BIN\)/python -m pytest (.+?) \$\(PYTEST_FLAGS\)", makefile)[1]
     assert test_recipe in section, "README.md's Without make pytest line must match the Makefile's test recipe"
+
+
+# --------------------------------------------------------------------- make test's two workers
+
+def test_every_unit_named_to_run_first_exists():
+    """A renamed notebook or test file left in conftest's LONGEST_UNITS would silently lose its head start."""
+    tree = ast.parse((REPO / "tests" / "conftest.py").read_text())
+    named = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LONGEST_UNITS")
+    assert named and not [path for path in named if not (REPO / path).exists()]
+
+
+def every_cpu() -> None:
+    """For a child process: every CPU of the machine (a make test worker itself keeps to its share)."""
+    os.sched_setaffinity(0, range(os.cpu_count() or 1))
+
+
+TEST_THAT_RECORDS = """import json, os, subprocess, sys
+def test_{name}():
+    child = subprocess.run([sys.executable, '-c', 'import os; print(sorted(os.sched_getaffinity(0)))'],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    seen = {{'worker': os.environ['PYTEST_XDIST_WORKER'], 'cpus': sorted(os.sched_getaffinity(0)), 'child': child}}
+    open({record!r}, 'w').write(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs to share between two workers")
+def test_two_workers_keep_to_their_own_cpus_and_the_browser_tests_together(tmp_path):
+    """Run with -n 2: each worker gets half the CPUs (and the kernels it starts inherit them), and the two browser
+    test files, which share one JupyterLab page, run in one worker.
+
+    Plain ``--dist loadfile`` would hand the two browser files, first in the queue, one to each worker.
+    """
+    (tmp_path / "conftest.py").write_text((REPO / "tests" / "conftest.py").read_text())
+    browser = tmp_path / "tests" / "browser"
+    browser.mkdir(parents=True)
+    files = {"a": tmp_path, "b": tmp_path, "c": browser, "d": browser}
+    for name, folder in files.items():
+        (folder / f"test_{name}.py").write_text(TEST_THAT_RECORDS.format(name=name, record=str(tmp_path / name)))
+    shown = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+                           capture_output=True, text=True, check=True, preexec_fn=every_cpu).stdout
+    outside = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}  # as make test starts
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
+                           "loadfile", "--no-loadscope-reorder", str(tmp_path)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path, preexec_fn=every_cpu, env=outside)
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = {name: json.loads((tmp_path / name).read_text()) for name in files}
+    assert seen["c"]["worker"] == seen["d"]["worker"], seen  # the browser unit, whole
+    assert {s["worker"] for s in seen.values()} == {"gw0", "gw1"}, seen  # and the other files on the other worker
+    cpus = json.loads(shown)
+    assert {s["worker"]: s["cpus"] for s in seen.values()} == {"gw0": cpus[0::2], "gw1": cpus[1::2]}
+    assert all(s["child"] == str(s["cpus"]) for s in seen.values()), seen
+
+
+def test_units_of_work():
+    """Every browser test is one unit; any other test's unit is its file (a notebook's cells stay together)."""
+    spec = importlib.util.spec_from_file_location("course_tests_conftest", REPO / "tests" / "conftest.py")
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
+    unit_of = conftest.unit_of
+    assert unit_of("tests/browser/test_widgets.py::test_planner[02]") == "tests/browser"
+    assert unit_of("tests/browser/test_notebooks.py::test_notebook_runs_in_jupyterlab[06]") == "tests/browser"
+    assert unit_of("notebooks/06_beyond_the_baseline.ipynb::Cell 12") == "notebooks/06_beyond_the_baseline.ipynb"
+    assert unit_of("tests/test_browserish.py::test_x") == "tests/test_browserish.py"

@@ -139,11 +139,20 @@ def pin_cpus(n: int) -> set[int]:
     """Narrow this process's CPU affinity to the first ``n`` CPUs of its current affinity.
 
     Kernels started afterwards inherit the affinity (a child process starts with the affinity of
-    the thread that started it), so every notebook runs on those CPUs. On Linux the affinity
-    belongs to each thread, so every thread this process already has is narrowed too, in case one
-    of them starts a kernel. Returns the CPUs kept.
+    the thread that started it), so every notebook runs on those CPUs. Returns the CPUs kept.
     """
     keep = set(sorted(os.sched_getaffinity(0))[:n])
+    pin_process(keep)
+    return keep
+
+
+def pin_process(keep: set[int]) -> None:
+    """Set the CPU affinity of every thread of this process to ``keep``.
+
+    On Linux the affinity belongs to each thread, so every thread this process already has is
+    narrowed too, in case one of them starts a kernel. The test workers of ``make test`` use it as
+    well (``tests/conftest.py``).
+    """
     os.sched_setaffinity(0, keep)
     try:
         tids = [int(tid) for tid in os.listdir("/proc/self/task")]
@@ -154,7 +163,6 @@ def pin_cpus(n: int) -> set[int]:
             os.sched_setaffinity(tid, keep)
         except OSError:  # the thread has ended meanwhile
             pass
-    return keep
 
 
 def machine_line(pinned: int | None = None) -> str:
