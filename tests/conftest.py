@@ -1,6 +1,6 @@
 """Shared fixtures: a local HTTP server for download tests, and a disk that fills up half-way through a set of
-renames. And how ``make test``'s two workers (pytest-xdist) share the machine: each its own CPUs, the longest
-files first."""
+renames. And how ``make test``'s two workers (pytest-xdist) share the machine: each its own CPUs, whole units of
+work (a file, or all of tests/browser), the longest first."""
 from __future__ import annotations
 
 import http.server
@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+#: The browser tests are one unit: a notebook's test and its widget tests (two files) share one run of the notebook
+#: in one JupyterLab page, which closes the notebook after the last test that uses it (tests/browser/conftest.py).
+BROWSER_UNIT = "tests/browser"
+
 # The units of work that take longest, in seconds, measured with --durations in one serial run on two cores of an
 # Intel Xeon (family 6 model 167). make test runs two workers and hands out whole units (--dist loadfile, so a
 # notebook's cells stay in order in one kernel) in the order collected; starting these first keeps one worker
 # from being left alone with a long one at the end. Every other unit keeps its place after them.
 LONGEST_UNITS = {
-    "tests/browser": 771,
+    BROWSER_UNIT: 771,
     "tests/test_notebook_02.py": 264,
     "tests/test_notebook_05.py": 186,
     "notebooks/06_beyond_the_baseline.ipynb": 130,
@@ -24,10 +28,6 @@ LONGEST_UNITS = {
     "notebooks/05_sentiment_lstm.ipynb": 48,
     "tests/test_notebook_01.py": 40,
 }
-
-#: The browser tests are one unit: a notebook's test and its widget tests (two files) share one run of the notebook
-#: in one JupyterLab page, which closes the notebook after the last test that uses it (tests/browser/conftest.py).
-BROWSER_UNIT = "tests/browser"
 
 
 def unit_of(nodeid: str) -> str:

@@ -257,11 +257,17 @@ def test_readme_gives_the_commands_without_make():
 
 # --------------------------------------------------------------------- make test's two workers
 
+def course_conftest():
+    """tests/conftest.py as a module of its own name (pytest imports it as ``conftest``, beside tests/browser's)."""
+    spec = importlib.util.spec_from_file_location("course_tests_conftest", REPO / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_every_unit_named_to_run_first_exists():
     """A renamed notebook or test file left in conftest's LONGEST_UNITS would silently lose its head start."""
-    tree = ast.parse((REPO / "tests" / "conftest.py").read_text())
-    named = next(ast.literal_eval(node.value) for node in tree.body
-                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LONGEST_UNITS")
+    named = course_conftest().LONGEST_UNITS
     assert named and not [path for path in named if not (REPO / path).exists()]
 
 
@@ -292,8 +298,6 @@ def test_two_workers_keep_to_their_own_cpus_and_the_browser_tests_together(tmp_p
     files = {"a": tmp_path, "b": tmp_path, "c": browser, "d": browser}
     for name, folder in files.items():
         (folder / f"test_{name}.py").write_text(TEST_THAT_RECORDS.format(name=name, record=str(tmp_path / name)))
-    shown = subprocess.run([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
-                           capture_output=True, text=True, check=True, preexec_fn=every_cpu).stdout
     outside = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}  # as make test starts
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
                            "loadfile", "--no-loadscope-reorder", str(tmp_path)], capture_output=True, text=True,
@@ -302,17 +306,14 @@ def test_two_workers_keep_to_their_own_cpus_and_the_browser_tests_together(tmp_p
     seen = {name: json.loads((tmp_path / name).read_text()) for name in files}
     assert seen["c"]["worker"] == seen["d"]["worker"], seen  # the browser unit, whole
     assert {s["worker"] for s in seen.values()} == {"gw0", "gw1"}, seen  # and the other files on the other worker
-    cpus = json.loads(shown)
+    cpus = list(range(os.cpu_count() or 1))  # what every_cpu gave the run
     assert {s["worker"]: s["cpus"] for s in seen.values()} == {"gw0": cpus[0::2], "gw1": cpus[1::2]}
     assert all(s["child"] == str(s["cpus"]) for s in seen.values()), seen
 
 
 def test_units_of_work():
     """Every browser test is one unit; any other test's unit is its file (a notebook's cells stay together)."""
-    spec = importlib.util.spec_from_file_location("course_tests_conftest", REPO / "tests" / "conftest.py")
-    conftest = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(conftest)
-    unit_of = conftest.unit_of
+    unit_of = course_conftest().unit_of
     assert unit_of("tests/browser/test_widgets.py::test_planner[02]") == "tests/browser"
     assert unit_of("tests/browser/test_notebooks.py::test_notebook_runs_in_jupyterlab[06]") == "tests/browser"
     assert unit_of("notebooks/06_beyond_the_baseline.ipynb::Cell 12") == "notebooks/06_beyond_the_baseline.ipynb"
