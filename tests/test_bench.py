@@ -4,7 +4,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course_utils.tools import bench
@@ -88,6 +90,40 @@ def test_table_has_the_columns():
     assert "| 1 | 4 | 30.0 | 120 s | 0.1 | 0.6300 (3), 0.6200 | n/a (no treebank) | 900 MiB |" in text
     scored = Result(**{**SEED.__dict__, "test_accuracy": 0.61234, "test_scored": 66291})
     assert "| 0.6300 (3), 0.6000 | 0.6123 | 2,100 MiB |" in bench.table([scored])
+
+
+def test_table_names_a_bfloat16_recurrent_layer():
+    bf16 = Result(**{**FAST1.__dict__, "precision": "mixed_bfloat16"})
+    text = bench.table([SEED, bf16])
+    assert text.count("recurrent layer in mixed_bfloat16") == 1 and f"| `{bf16.name}`: {bf16.title}; recurrent" in text
+
+
+@pytest.mark.parametrize("asked, course, seed2019", [("float32", "float32", "float32"),
+                                                     ("mixed_bfloat16", "mixed_bfloat16", "float32")])
+def test_precision_reaches_the_course_configurations_only(asked, course, seed2019):
+    from course_utils.text import Vectoriser
+
+    texts = ["a good film", "a dull film", "good", "dull and long"]
+    vectoriser = Vectoriser(cleaner="clean_2019").fit(texts)
+    sequences, labels = vectoriser.texts_to_sequences(texts), np.array([3, 1, 3, 0])
+    built = {name: bench._build(bench.CONFIGS[name], vectoriser, sequences, labels, asked)
+             for name in ("seed2019", "fast", "prefix", "best")}
+    assert built["seed2019"]["precision"] == seed2019
+    assert built["seed2019"]["model"].get_layer("lstm").compute_dtype == "float32"
+    for name in ("fast", "prefix", "best"):
+        assert built[name]["precision"] == course
+    assert built["fast"]["model"].get_layer("lstm").dtype_policy.name == course
+    assert "--precision" in bench._worker("fast", 1.0, None, None, Path("x.json"), Path("b"), asked)
+
+
+def test_auto_precision_is_the_notebooks_choice(monkeypatch):
+    from course_utils import sentiment_models
+    from course_utils.text import Vectoriser
+
+    monkeypatch.setattr(sentiment_models, "fast_precision", lambda: "mixed_bfloat16")
+    vectoriser = Vectoriser(cleaner="clean_2019").fit(["a good film"])
+    built = bench._build(bench.CONFIGS["fast"], vectoriser, [[1, 2, 3]], np.array([3]))
+    assert built["precision"] == "mixed_bfloat16"
 
 
 def test_every_config_is_known_and_sane():
@@ -194,7 +230,7 @@ def test_a_worker_result_that_cannot_be_read_is_reported_not_raised(tmp_path, mo
     """The parent reads each worker's JSON as it reads the committed results: a fault is one clear line."""
     import sys
 
-    def fake_worker(name, fraction, epochs, cpus, out, submissions):
+    def fake_worker(name, fraction, epochs, cpus, out, submissions, precision):
         code = "" if written is None else f"open({str(out)!r}, 'w').write({written!r})"
         return [sys.executable, "-c", code]
 

@@ -155,6 +155,21 @@ def test_cpu_model_and_avx512_from_cpuinfo(tmp_path):
     assert resources.has_avx512(tmp_path / "absent") is None and resources.cpu_model(tmp_path / "absent")
 
 
+def test_bf16_from_either_flag(tmp_path):
+    def cpuinfo(name, flags):
+        path = tmp_path / name
+        path.write_text(f"processor\t: 0\nmodel name\t: x\nflags\t\t: {flags}\n")
+        return path
+
+    assert resources.has_bf16(cpuinfo("zen4", "fpu avx512f avx512_bf16 avx512_vnni")) is True
+    assert resources.has_bf16(cpuinfo("sapphire", "fpu avx512f amx_bf16 amx_tile")) is True
+    assert resources.has_bf16(cpuinfo("icelake", "fpu avx512f avx512_vnni avx512_bf16x")) is False  # whole flags only
+    assert resources.has_bf16(cpuinfo("arm", "")) is False
+    no_flags = tmp_path / "nothing"
+    no_flags.write_text("processor\t: 0\nFeatures\t: fp asimd\n")
+    assert resources.has_bf16(no_flags) is None and resources.has_bf16(tmp_path / "absent") is None
+
+
 def test_machine_memory_is_the_physical_total():
     total = resources.machine_memory_bytes()
     assert total is not None and total > 256 * 2**20

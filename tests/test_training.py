@@ -76,6 +76,21 @@ def test_fit_returns_every_epoch_and_stops_early():
     assert training.fit(model, x, y=y, batch_size=16, epochs=10, validation_data=(x, y), patience=0).epochs == 2
 
 
+def test_fit_hands_the_free_heap_back_once_training_is_over(monkeypatch):
+    from course_utils import resources, training
+
+    calls = []
+    monkeypatch.setattr(resources, "release_memory", lambda: calls.append("released") or 0.0)
+
+    class Order(__import__("keras").callbacks.Callback):
+        def on_train_end(self, logs=None):
+            calls.append("trained")
+
+    x, y = DATA
+    training.fit(tiny_model(), x, y=y, batch_size=16, epochs=1, callbacks=[Order()])
+    assert calls == ["trained", "released"]
+
+
 class Killed(Exception):
     pass
 

@@ -61,6 +61,7 @@ from course_utils import config as course_config
 from course_utils import resources, validation
 from course_utils.files import FileFormatError, FileSet, read_json, write_json
 from course_utils.labels import N_CLASSES
+from course_utils.sentiment_models import PRECISIONS
 
 HOLD_OUT = validation.DEFAULT_FRACTION  # notebook 06's split: the same held-out sentences
 SPLIT_SEED = validation.DEFAULT_SEED
@@ -137,6 +138,7 @@ class Result:
     test_scored: int = 0  # test phrases that score counts
     submission: str = ""  # where the test predictions were written
     test_labels: str = ""  # where the test labels came from, or why there are none
+    precision: str = "float32"  # the recurrent layer's Keras dtype policy (sentiment_models.PRECISIONS)
 
     @property
     def file_stem(self) -> str:
@@ -193,11 +195,13 @@ def flops_per_token(cell: str, units: int, inputs: int, directions: int = 1) -> 
 def machine() -> str:
     """One line: CPU model and AVX-512, CPUs available, memory, library versions."""
     avx512 = {True: "AVX-512: yes", False: "AVX-512: no", None: "AVX-512: unknown"}[resources.has_avx512()]
+    bf16 = {True: "bfloat16 in hardware: yes", False: "bfloat16 in hardware: no",
+            None: "bfloat16 in hardware: unknown"}[resources.has_bf16()]
     memory = f", {resources.machine_memory_bytes() / 2**30:.0f} GB RAM" if resources.machine_memory_bytes() else ""
     import keras
     import tensorflow as tf
 
-    return (f"{resources.cpu_model()} ({avx512}), {resources.available_cpus():g} CPUs available{memory}; "
+    return (f"{resources.cpu_model()} ({avx512}, {bf16}), {resources.available_cpus():g} CPUs available{memory}; "
             f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}")
 
 
@@ -228,11 +232,14 @@ def load_split(fraction: float = 1.0, phrases=None):
 
 
 def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None, pinned: bool = False,
-               say=print, submissions: Path | None = None) -> Result:
+               say=print, submissions: Path | None = None, precision: str = "auto") -> Result:
     """Train one configuration and measure it (call this in a fresh process: see :func:`main`).
 
     The last epoch's model then predicts the test phrases; they are written to ``submissions`` (a folder,
     default ``build/bench/``) as ``<configuration>-submission.csv`` and scored offline when the labels are there.
+    ``precision`` is the recurrent layer's dtype policy in the course's chain configurations: ``"auto"`` (what
+    notebooks 05 and 06 use, :func:`course_utils.sentiment_models.fast_precision`) or one of
+    :data:`course_utils.sentiment_models.PRECISIONS`; the 2019 configuration always runs in float32.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
@@ -256,14 +263,15 @@ def run_config(config: Config, fraction: float = 1.0, epochs: int | None = None,
     held_labels = held_out["Sentiment"].to_numpy()
     epochs = epochs or config.epochs
     keras.utils.set_random_seed(TRAIN_SEED)
-    setup = _build(config, vectoriser, sequences, labels)
+    setup = _build(config, vectoriser, sequences, labels, precision)
+    threads_line += f"; recurrent layer in {setup['precision']}"
     predict_held = setup["predictor"](held_sequences)
     result = Result(
         config.name, config.title, epochs, cpus=resources.available_cpus(), pinned=pinned, train_phrases=len(train),
         held_out_phrases=len(held_out), tokens_per_epoch=setup["tokens"],
         real_tokens_per_epoch=setup.get("real_tokens", int(sum(max(1, len(s)) for s in sequences))),
         flops_per_token=flops_per_token(config.cell, config.units, config.embedding, 2 if config.bidirectional else 1),
-        threads=threads_line, data=f"{phrases.source}, fraction {fraction:g}",
+        threads=threads_line, data=f"{phrases.source}, fraction {fraction:g}", precision=setup["precision"],
     )
 
     class HeldOut(keras.callbacks.Callback):
@@ -361,7 +369,7 @@ def _score_test(result: Result, phrases, predicted, folder: Path) -> None:
     result.test_labels = score.origin
 
 
-def _build(config: Config, vectoriser, sequences, labels) -> dict:
+def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto") -> dict:
     """The model, its training data and its ``predictor``, for one configuration.
 
     ``predictor(sequences)`` prepares phrases once (padding, packs) and returns the call that predicts them,
@@ -374,9 +382,13 @@ def _build(config: Config, vectoriser, sequences, labels) -> dict:
     from course_utils import sentiment_models as models
     from course_utils.text import pad
 
+    if not config.course_runtime:
+        precision = "float32"  # the 2019 code's
+    elif precision == "auto":
+        precision = models.fast_precision()
     if config.kind == "padded":
         model = models.seed_model(vectoriser.input_dim, recurrent_dropout=config.recurrent_dropout, cell=config.cell,
-                                  units=config.units)
+                                  units=config.units, precision=precision)
         model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="categorical_crossentropy",
                       metrics=["accuracy"])
         # Padded in front to the longest training phrase, as Keras's pad_sequences did in 2019.
@@ -385,31 +397,33 @@ def _build(config: Config, vectoriser, sequences, labels) -> dict:
         return {"model": model, "data": x, "fit": {"y": y, "batch_size": batching.PHRASES_PER_BATCH},
                 "predictor": lambda phrases: partial(model.predict, pad(phrases, vectoriser.maxlen), batch_size=1024,
                                                      verbose=0),
-                "tokens": int(x.size)}
+                "tokens": int(x.size), "precision": precision}
     if config.kind == "sorted":
         model = models.compile_model(models.seed_model(vectoriser.input_dim, recurrent_dropout=0.0, cell=config.cell,
-                                                       units=config.units), config.learning_rate)
+                                                       units=config.units, precision=precision), config.learning_rate)
         data = batching.course_batches(sequences, labels, seed=TRAIN_SEED)
         plan = batching.batch_plan([max(1, len(s)) for s in sequences], batching.PHRASES_PER_BATCH,
                                    max_tokens=batching.MAX_TOKENS)
         widths = [max(1, max(len(sequences[i]) for i in batch)) * len(batch) for batch in plan]
-        return {"model": model, "data": data, "fit": {}, "tokens": int(sum(widths)),
+        return {"model": model, "data": data, "fit": {}, "tokens": int(sum(widths)), "precision": precision,
                 "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases)}
     if config.kind == "prefix":
         packs = batching.pack_prefixes(sequences)
         model = models.prefix_reader(vectoriser.input_dim, cell=config.cell, units=config.units,
-                                     spatial_dropout=config.spatial_dropout)
+                                     spatial_dropout=config.spatial_dropout, precision=precision)
         models.compile_model(model, config.learning_rate, prefix=True)
         data = batching.course_prefix_batches(packs, labels, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": packs.tokens_read, "real_tokens": packs.tokens_read,
+                "precision": precision,
                 "predictor": lambda phrases: partial(batching.predict_packs, model, batching.pack_prefixes(phrases))}
     if config.kind == "same_length":
         model = models.pooled_model(vectoriser.input_dim, cell=config.cell, units=config.units,
-                                    spatial_dropout=config.spatial_dropout)
+                                    spatial_dropout=config.spatial_dropout, precision=precision)
         models.compile_model(model, config.learning_rate)
         data = batching.sorted_batches(sequences, labels, batching.PHRASES_PER_BATCH, padding="post", same_length=True,
                                        max_tokens=batching.MAX_TOKENS, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": int(sum(max(1, len(s)) for s in sequences)),
+                "precision": precision,
                 "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases, padding="post",
                                                      same_length=True)}
     raise ValueError(f"unknown kind {config.kind!r}")
@@ -428,11 +442,15 @@ def table(results: list[Result]) -> str:
     for r in results:
         best, epoch = r.best
         lines.append(
-            f"| `{r.name}`: {r.title} | {r.cpus:g} | {r.epochs} | {r.seconds_per_epoch:,.1f} "
+            f"| `{r.name}`: {r.title}{_precision_note(r)} | {r.cpus:g} | {r.epochs} | {r.seconds_per_epoch:,.1f} "
             f"| {r.training_seconds:,.0f} s | "
             f"{r.gflops:.1f} | {best:.4f} ({epoch}), {r.accuracy[-1]:.4f} | {_test_score(r)} | {r.peak_mb:,.0f} MiB |"
         )
     return "\n".join(lines)
+
+
+def _precision_note(result: Result) -> str:
+    return "" if result.precision == "float32" else f"; recurrent layer in {result.precision}"
 
 
 def _test_score(result: Result) -> str:
@@ -531,9 +549,9 @@ def report(results: list[Result], machine_line: str, command: str, when: str) ->
 
 
 def _worker(name: str, fraction: float, epochs: int | None, cpus: int | None, out: Path,
-            submissions: Path) -> list[str]:
+            submissions: Path, precision: str = "auto") -> list[str]:
     command = [sys.executable, "-m", "course_utils.tools.bench", "--worker", name, "--fraction", str(fraction),
-               "--json", str(out), "--submissions", str(submissions)]
+               "--json", str(out), "--submissions", str(submissions), "--precision", precision]
     command += (["--epochs", str(epochs)] if epochs else []) + (["--worker-cpus", str(cpus)] if cpus else [])
     return command
 
@@ -545,6 +563,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of the sentences to use (a quick trial: 0.1)")
     parser.add_argument("--epochs", type=int, default=None, help="override every configuration's epochs")
     parser.add_argument("--no-pinned", action="store_true", help="skip the runs pinned to one CPU")
+    parser.add_argument("--precision", default="auto", choices=("auto", *PRECISIONS),
+                        help="the recurrent layer's arithmetic in the course's configurations (default auto: "
+                             "mixed_bfloat16 where the CPU has bfloat16 instructions, as the notebooks do; "
+                             "seed2019 always runs in float32)")
     parser.add_argument("--out", type=Path, default=None, help="where to write the markdown (default build/bench.md)")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--worker-cpus", type=int, default=None, help=argparse.SUPPRESS)
@@ -558,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.worker_cpus:
             os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.worker_cpus])
         result = run_config(CONFIGS[args.worker], args.fraction, args.epochs, pinned=bool(args.worker_cpus),
-                            submissions=args.submissions)
+                            submissions=args.submissions, precision=args.precision)
         write_json(args.json, {"results": [asdict(result)]}, verify=saved_results)  # read back as main() reads it
         return 0
 
@@ -577,7 +599,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, (name, epochs, cpus) in enumerate(runs):
             path = Path(scratch) / f"{k}-{name}.json"
             print(f"== {name}{', pinned to 1 CPU' if cpus else ''}: {CONFIGS[name].title}", flush=True)
-            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path, _submission_dir(args.out)),
+            done = subprocess.run(_worker(name, args.fraction, epochs, cpus, path, _submission_dir(args.out),
+                                          args.precision),
                                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
             if done.returncode != 0:
                 print(f"error: configuration {name} failed (exit status {done.returncode})", file=sys.stderr)
@@ -601,6 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         files.stage(out, text)
         files.stage(out.with_suffix(".json"), json.dumps(saved, indent=1) + "\n", verify=saved_results)
     complete = (args.fraction == 1 and args.epochs is None and set(names) == set(CONFIGS) and not args.no_pinned
+                and args.precision == "auto"
                 and all(r.data.split(",")[0] in ("kaggle", "sst") for r in results))
     print()
     print(text)
