@@ -15,7 +15,7 @@ ex1 = QuestionExercise(
     },
     answer="b",
     feedback={
-        "a": "Full mode trains the model for 8 epochs on about 140,000 phrases: about 4 minutes of training on one"
+        "a": "Full mode trains the model for 8 epochs on about 140,000 phrases: 4 to 7 minutes of training on one"
              " CPU, more than you have, and the kernel needs about 1.2 GB of memory.",
         "c": "The set-up cell is cheap, and it is where you choose the mode; the training cells are what take time, "
              "and they need the set-up.",
