@@ -14,7 +14,7 @@ there (:mod:`course_utils.scoring`): reported beside the held-out accuracy, neve
 anything. The table goes to the console and to ``build/bench.md``, followed by the targets of
 the course's issue, each with its measured ratio; the numbers go to ``build/bench.json`` and,
 after a complete run on the real data, to :data:`RESULTS` (committed: notebook 05 shows the 2019
-run's curves from it when a learner does not run that half-hour training).
+run's curves from it when a learner does not run that long training).
 
 Configurations (``--configs`` picks some, in this order):
 
