@@ -14,7 +14,7 @@
   so it cannot use the prefix trick and reads every phrase in full, in batches of one length.
 
 Each takes ``precision``: the Keras dtype policy of its recurrent layer. ``"float32"`` (the default, as in 2019)
-or ``"mixed_bfloat16"``: the layer keeps its weights in float32 but multiplies in bfloat16 (8 bits of mantissa
+or ``"mixed_bfloat16"``: the layer keeps its weights in float32 but multiplies in bfloat16 (7 bits of fraction
 instead of 23), which CPUs with bfloat16 instructions do faster; :func:`fast_precision` picks it
 only on those CPUs. The embedding, the dense layers and the loss stay in float32.
 
