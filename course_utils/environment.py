@@ -114,8 +114,7 @@ def machine_checks(
         True,
         note=SLOW_CPU_NOTE if usable < 1 else "",
     )]
-    avx512 = resources.has_avx512()
-    avx_text = "unknown" if avx512 is None else ("yes" if avx512 else "no")
+    avx_text = resources.yes_no(resources.has_avx512())
     checks.append(Check("CPU model", f"{resources.cpu_model()}, AVX-512 {avx_text}", True))
 
     limit = resources.memory_limit_bytes(proc_cgroup=proc_cgroup, cgroup_root=cgroup_root)

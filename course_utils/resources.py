@@ -232,14 +232,26 @@ def cpu_model(cpuinfo: Path = CPUINFO) -> str:
     return f"{name} (family {family} model {model})" if family and model else name
 
 
+def _cpu_flags(cpuinfo: Path) -> set[str] | None:
+    """The ``flags`` of ``/proc/cpuinfo``'s first CPU, or None when it has none (not Linux, or an ARM CPU)."""
+    flags = _cpuinfo_field("flags", cpuinfo)
+    return None if flags is None else set(flags.split())
+
+
+def yes_no(answer: bool | None) -> str:
+    """``"yes"``, ``"no"``, or ``"unknown"`` for None: how the machine lines print :func:`has_avx512` and
+    :func:`has_bf16`."""
+    return "unknown" if answer is None else ("yes" if answer else "no")
+
+
 def has_avx512(cpuinfo: Path = CPUINFO) -> bool | None:
     """Whether the CPU has AVX-512 (the ``avx512f`` flag), or None when ``/proc/cpuinfo`` does not say.
 
     TensorFlow's CPU kernels (oneDNN) use it when it is there, so it is one reason two machines with
     the same number of CPUs train at different speeds.
     """
-    flags = _cpuinfo_field("flags", cpuinfo)
-    return None if flags is None else "avx512f" in flags.split()
+    flags = _cpu_flags(cpuinfo)
+    return None if flags is None else "avx512f" in flags
 
 
 BF16_FLAGS = ("avx512_bf16", "amx_bf16")
@@ -253,8 +265,8 @@ def has_bf16(cpuinfo: Path = CPUINFO) -> bool | None:
     times as fast); elsewhere it emulates bfloat16, slower than float32, so the course only asks for bfloat16
     where this says yes (:func:`course_utils.sentiment_models.fast_precision`).
     """
-    flags = _cpuinfo_field("flags", cpuinfo)
-    return None if flags is None else any(flag in flags.split() for flag in BF16_FLAGS)
+    flags = _cpu_flags(cpuinfo)
+    return None if flags is None else not flags.isdisjoint(BF16_FLAGS)
 
 
 def peak_bytes() -> int:

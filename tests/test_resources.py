@@ -168,6 +168,7 @@ def test_bf16_from_either_flag(tmp_path):
     no_flags = tmp_path / "nothing"
     no_flags.write_text("processor\t: 0\nFeatures\t: fp asimd\n")
     assert resources.has_bf16(no_flags) is None and resources.has_bf16(tmp_path / "absent") is None
+    assert [resources.yes_no(answer) for answer in (True, False, None)] == ["yes", "no", "unknown"]
 
 
 def test_machine_memory_is_the_physical_total():

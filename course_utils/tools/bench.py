@@ -193,10 +193,9 @@ def flops_per_token(cell: str, units: int, inputs: int, directions: int = 1) -> 
 
 
 def machine() -> str:
-    """One line: CPU model and AVX-512, CPUs available, memory, library versions."""
-    avx512 = {True: "AVX-512: yes", False: "AVX-512: no", None: "AVX-512: unknown"}[resources.has_avx512()]
-    bf16 = {True: "bfloat16 in hardware: yes", False: "bfloat16 in hardware: no",
-            None: "bfloat16 in hardware: unknown"}[resources.has_bf16()]
+    """One line: CPU model, AVX-512 and bfloat16 instructions, CPUs available, memory, library versions."""
+    avx512 = f"AVX-512: {resources.yes_no(resources.has_avx512())}"
+    bf16 = f"bfloat16 in hardware: {resources.yes_no(resources.has_bf16())}"
     memory = f", {resources.machine_memory_bytes() / 2**30:.0f} GB RAM" if resources.machine_memory_bytes() else ""
     import keras
     import tensorflow as tf
@@ -370,11 +369,24 @@ def _score_test(result: Result, phrases, predicted, folder: Path) -> None:
 
 
 def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto") -> dict:
-    """The model, its training data and its ``predictor``, for one configuration.
+    """The model, its training data, its ``predictor`` and the ``precision`` its recurrent layer runs in, for one
+    configuration.
 
     ``predictor(sequences)`` prepares phrases once (padding, packs) and returns the call that predicts them,
-    so the held-out phrases, predicted after every epoch, are prepared only once.
+    so the held-out phrases, predicted after every epoch, are prepared only once. ``precision="auto"`` is
+    :func:`course_utils.sentiment_models.fast_precision`'s choice; the 2019 configuration always runs in float32.
     """
+    from course_utils import sentiment_models as models
+
+    if not config.course_runtime:
+        precision = "float32"  # the 2019 code's
+    elif precision == "auto":
+        precision = models.fast_precision()
+    return {**_setup(config, vectoriser, sequences, labels, precision), "precision": precision}
+
+
+def _setup(config: Config, vectoriser, sequences, labels, precision: str) -> dict:
+    """:func:`_build`'s model, data and predictor, with the precision already chosen."""
     import keras
     import numpy as np
 
@@ -382,10 +394,6 @@ def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto
     from course_utils import sentiment_models as models
     from course_utils.text import pad
 
-    if not config.course_runtime:
-        precision = "float32"  # the 2019 code's
-    elif precision == "auto":
-        precision = models.fast_precision()
     if config.kind == "padded":
         model = models.seed_model(vectoriser.input_dim, recurrent_dropout=config.recurrent_dropout, cell=config.cell,
                                   units=config.units, precision=precision)
@@ -397,7 +405,7 @@ def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto
         return {"model": model, "data": x, "fit": {"y": y, "batch_size": batching.PHRASES_PER_BATCH},
                 "predictor": lambda phrases: partial(model.predict, pad(phrases, vectoriser.maxlen), batch_size=1024,
                                                      verbose=0),
-                "tokens": int(x.size), "precision": precision}
+                "tokens": int(x.size)}
     if config.kind == "sorted":
         model = models.compile_model(models.seed_model(vectoriser.input_dim, recurrent_dropout=0.0, cell=config.cell,
                                                        units=config.units, precision=precision), config.learning_rate)
@@ -405,7 +413,7 @@ def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto
         plan = batching.batch_plan([max(1, len(s)) for s in sequences], batching.PHRASES_PER_BATCH,
                                    max_tokens=batching.MAX_TOKENS)
         widths = [max(1, max(len(sequences[i]) for i in batch)) * len(batch) for batch in plan]
-        return {"model": model, "data": data, "fit": {}, "tokens": int(sum(widths)), "precision": precision,
+        return {"model": model, "data": data, "fit": {}, "tokens": int(sum(widths)),
                 "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases)}
     if config.kind == "prefix":
         packs = batching.pack_prefixes(sequences)
@@ -414,7 +422,6 @@ def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto
         models.compile_model(model, config.learning_rate, prefix=True)
         data = batching.course_prefix_batches(packs, labels, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": packs.tokens_read, "real_tokens": packs.tokens_read,
-                "precision": precision,
                 "predictor": lambda phrases: partial(batching.predict_packs, model, batching.pack_prefixes(phrases))}
     if config.kind == "same_length":
         model = models.pooled_model(vectoriser.input_dim, cell=config.cell, units=config.units,
@@ -423,7 +430,6 @@ def _build(config: Config, vectoriser, sequences, labels, precision: str = "auto
         data = batching.sorted_batches(sequences, labels, batching.PHRASES_PER_BATCH, padding="post", same_length=True,
                                        max_tokens=batching.MAX_TOKENS, seed=TRAIN_SEED)
         return {"model": model, "data": data, "fit": {}, "tokens": int(sum(max(1, len(s)) for s in sequences)),
-                "precision": precision,
                 "predictor": lambda phrases: partial(batching.predict_sorted, model, phrases, padding="post",
                                                      same_length=True)}
     raise ValueError(f"unknown kind {config.kind!r}")

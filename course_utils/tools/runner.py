@@ -177,8 +177,7 @@ def machine_description(pinned: int | None = None) -> str:
     CPUs the kernels may use (and why: a ``--cpus`` pinning, a cgroup quota) and the memory limit
     say whether the times and peaks stand for a Binder session.
     """
-    avx512 = resources.has_avx512()
-    avx = "unknown" if avx512 is None else ("yes" if avx512 else "no")
+    avx = resources.yes_no(resources.has_avx512())
     cpus = resources.available_cpus()
     why = [f"pinned with --cpus {pinned}"] if pinned else []
     quota = resources.cpu_quota()
